@@ -1,0 +1,335 @@
+"""The HTTP client that talks protocol v1 to the hub.
+
+Why it is shaped like this:
+- TLS trusts the operating system's store (``truststore``), so a corporate network that inspects
+  TLS with its own CA works like the browser does; IT can add a CA bundle. There is no switch to
+  turn certificate checks off, on purpose.
+- Every call has a timeout; calls that are safe to repeat (GET, and ``POST /v1/push``, which the
+  hub applies idempotently by (id, rev)) are retried with exponential backoff and jitter by
+  urllib3's ``Retry``, honouring ``Retry-After``. Enrolment is never retried: a code is single use.
+- Large push bodies are gzipped.
+- Whatever goes wrong comes out as one of ``champions.sync.errors``; nothing from requests or
+  urllib3 leaks to the caller.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import ssl
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+import truststore
+import urllib3
+from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from champions import __version__
+
+from . import protocol as p
+from .errors import (
+    TLS_EXPLANATION,
+    DeviceRevoked,
+    EnrolmentRefused,
+    HubUnreachable,
+    NotEnrolled,
+    ServerRejected,
+    SyncError,
+    TLSProblem,
+    UpgradeRequired,
+)
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_TIMEOUT = (10.0, 60.0)
+"""(connect, read) seconds: long enough for a slow mobile link, short enough to notice it is gone."""
+GZIP_OVER = 32 * 1024
+"""Push bodies larger than this many bytes are sent gzipped."""
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+def make_retry(total: int = 4, backoff: float = 0.5, *, methods: frozenset[str]) -> Retry:
+    """Exponential backoff with jitter; the last answer is returned, not raised, so we can map it."""
+    return Retry(
+        total=total,
+        connect=total,
+        read=total,
+        status=total,
+        other=0,
+        allowed_methods=methods,
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=backoff,
+        backoff_jitter=backoff,
+        backoff_max=15.0,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        raise_on_redirect=False,
+    )
+
+
+def ssl_context(ca_bundle: Path | str | None = None) -> ssl.SSLContext:
+    """The OS trust store, plus the IT-provided CA bundle when there is one. Always verifying."""
+    ctx = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle:
+        ctx.load_verify_locations(cafile=str(ca_bundle))
+    return ctx
+
+
+class _TrustStoreAdapter(HTTPAdapter):
+    """An adapter whose every pool (direct or through a proxy) uses our verifying SSL context."""
+
+    def __init__(self, context: ssl.SSLContext, **kwargs: Any) -> None:
+        self._context = context
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self._context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self._context
+        return super().proxy_manager_for(proxy, **kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        # Trust comes from the context (OS store + CA bundle) only, never from certifi or
+        # REQUESTS_CA_BUNDLE, and verification is required whatever ``verify`` says.
+        if url.lower().startswith("https"):
+            conn.cert_reqs = "CERT_REQUIRED"
+            conn.ca_certs = None
+            conn.ca_cert_dir = None
+
+
+def normalise_hub_url(url: str) -> str:
+    """``hub.example.org`` -> ``https://hub.example.org``; no trailing slash."""
+    url = (url or "").strip()
+    if not url:
+        raise HubUnreachable("Enter the hub address your coordinator gave you (it starts with https://).")
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise HubUnreachable(f"“{url}” is not a web address. It should look like https://hub.example.org.")
+    return url.rstrip("/")
+
+
+class HubClient:
+    """One hub, one device token (or none, to enrol). Not thread-safe: one per thread."""
+
+    def __init__(
+        self,
+        hub_url: str,
+        token: str | None = None,
+        *,
+        ca_bundle: Path | str | None = None,
+        proxy: str | None = None,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        retries: int = 4,
+        backoff: float = 0.5,
+    ) -> None:
+        self.hub_url = normalise_hub_url(hub_url)
+        self.token = token
+        self.timeout = timeout
+        try:
+            context = ssl_context(ca_bundle)
+        except (OSError, ssl.SSLError) as exc:
+            raise TLSProblem(
+                f"The CA bundle {ca_bundle} could not be read as certificates. {TLS_EXPLANATION}",
+                detail=repr(exc),
+            ) from None
+        session = requests.Session()
+        session.trust_env = False  # no netrc, no REQUESTS_CA_BUNDLE; proxies handled below
+        if proxy:
+            session.proxies = {"http": proxy, "https": proxy}
+        else:
+            session.proxies = requests.utils.get_environ_proxies(self.hub_url)
+        session.headers.update(
+            {
+                p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
+                p.CLIENT_HEADER: f"champions/{__version__}",
+                "Accept": "application/json",
+            }
+        )
+        safe = _TrustStoreAdapter(context, max_retries=make_retry(retries, backoff, methods=frozenset({"GET"})))
+        push = _TrustStoreAdapter(
+            context, max_retries=make_retry(retries, backoff, methods=frozenset({"GET", "POST"}))
+        )
+        once = _TrustStoreAdapter(context, max_retries=Retry(0, read=False, redirect=False, raise_on_status=False))
+        for scheme in ("http://", "https://"):
+            session.mount(scheme, safe)
+        # requests picks the longest matching prefix: push may be repeated, enrol may not.
+        session.mount(self.hub_url + "/v1/push", push)
+        session.mount(self.hub_url + "/v1/enrol", once)
+        self.session = session
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> "HubClient":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the protocol -----------------------------------------------------------------
+
+    def health(self) -> p.Health:
+        return self._call("GET", "/v1/health", p.Health, auth=False)
+
+    def enrol(self, code: str, device_name: str = "") -> p.EnrolResponse:
+        body = p.EnrolRequest(code=code.strip() or "-", device_name=device_name[:200], client_version=__version__)
+        return self._call("POST", "/v1/enrol", p.EnrolResponse, json_body=body.model_dump(mode="json"), auth=False)
+
+    def me(self) -> p.MeResponse:
+        return self._call("GET", "/v1/me", p.MeResponse)
+
+    def push(self, request: p.PushRequest) -> p.PushResponse:
+        return self._call("POST", "/v1/push", p.PushResponse, json_body=request.model_dump(mode="json"))
+
+    def pull(self, since: int, limit: int = p.PULL_DEFAULT_LIMIT) -> p.PullResponse:
+        return self._call("GET", "/v1/pull", p.PullResponse, params={"since": since, "limit": limit})
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        json_body: Any = None,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+    ) -> M:
+        headers: dict[str, str] = {}
+        if auth:
+            if not self.token:
+                raise NotEnrolled("This laptop is not connected to a hub yet. Enrol with the invite code from your coordinator.")
+            headers["Authorization"] = f"Bearer {self.token}"
+        data: bytes | None = None
+        if json_body is not None:
+            data = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if len(data) > GZIP_OVER:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        url = self.hub_url + path
+        try:
+            response = self.session.request(
+                method, url, data=data, params=params, headers=headers, timeout=self.timeout, allow_redirects=False
+            )
+            content = response.content  # read fully here, so a reset mid-body is caught here
+        except requests.exceptions.SSLError as exc:
+            raise TLSProblem(TLS_EXPLANATION, detail=_scrub(exc)) from None
+        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
+            raise HubUnreachable(
+                f"“{self.hub_url}” is not a web address Champions can use. Check the hub address.", detail=_scrub(exc)
+            ) from None
+        except requests.exceptions.Timeout as exc:
+            raise HubUnreachable(
+                "The hub did not answer in time. The connection may be slow or down; Champions will try again.",
+                detail=_scrub(exc),
+            ) from None
+        except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
+            if _looks_like_tls(exc):
+                raise TLSProblem(TLS_EXPLANATION, detail=_scrub(exc)) from None
+            raise HubUnreachable(
+                "Champions cannot reach the hub right now (no connection, or the hub is down). "
+                "Your work is saved on this laptop and will be sent when the hub can be reached.",
+                detail=_scrub(exc),
+            ) from None
+        if 200 <= response.status_code < 300:
+            try:
+                return model.model_validate_json(content)
+            except ValidationError as exc:
+                raise ServerRejected(
+                    "The hub sent an answer Champions does not understand. Tell your coordinator; "
+                    "the hub may need updating.",
+                    status=response.status_code,
+                    detail=str(exc)[:500],
+                ) from None
+        raise _error_for(response.status_code, content, response.headers.get("Retry-After"))
+
+
+def _scrub(exc: BaseException) -> str:
+    """Technical detail for the log; request objects never carry the token into the text."""
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _looks_like_tls(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (ssl.SSLError, urllib3.exceptions.SSLError, ssl.CertificateError)):
+            return True
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            if isinstance(reason, (ssl.SSLError, urllib3.exceptions.SSLError)):
+                return True
+        current = current.__cause__ or current.__context__ or (reason if isinstance(reason, BaseException) else None)
+    return False
+
+
+def _error_for(status: int, content: bytes, retry_after: str | None) -> SyncError:
+    """Turn a hub error answer into our exception, keeping the hub's plain message."""
+    code, hub_message = "", ""
+    try:
+        body = p.ErrorBody.model_validate_json(content)
+        code, hub_message = body.code, body.message
+    except ValidationError:
+        try:
+            detail = json.loads(content).get("detail")  # a bare FastAPI error
+            hub_message = detail if isinstance(detail, str) else ""
+        except (ValueError, AttributeError):
+            pass
+    detail = f"HTTP {status} {code}".strip()
+    if status == 426 or code == p.ERR_UPGRADE_REQUIRED:
+        return UpgradeRequired(
+            "This version of Champions is too old for your hub. Your work stays saved on this laptop "
+            "and you can keep working offline; ask your IT team to install the new version, then it will sync."
+            + (f" (The hub says: {hub_message})" if hub_message else ""),
+            detail=detail,
+        )
+    if code == p.ERR_DEVICE_REVOKED:
+        return DeviceRevoked(
+            "This laptop can no longer sync: your coordinator has switched off its access to the hub. "
+            "Nothing is lost: your unsynced records stay on this laptop. Use “Export for my coordinator” "
+            "to give them to your coordinator as a file."
+            + (f" (The hub says: {hub_message})" if hub_message else ""),
+            detail=detail,
+        )
+    if status == 401:
+        return NotEnrolled(
+            "The hub does not recognise this laptop any more. Ask your coordinator for a new invite code "
+            "and enrol again; your records stay on this laptop.",
+            detail=detail,
+        )
+    if code in (p.ERR_INVALID_CODE, p.ERR_CODE_USED, p.ERR_CODE_EXPIRED, p.ERR_TOO_MANY_ATTEMPTS):
+        fallback = {
+            p.ERR_INVALID_CODE: "That invite code is not right. Check it and try again.",
+            p.ERR_CODE_USED: "That invite code has already been used. Ask your coordinator for a new one.",
+            p.ERR_CODE_EXPIRED: "That invite code has expired. Ask your coordinator for a new one.",
+            p.ERR_TOO_MANY_ATTEMPTS: "Too many wrong codes were tried. Wait a few minutes, then try again.",
+        }[code]
+        return EnrolmentRefused(hub_message or fallback, code=code, detail=detail)
+    if status == 413:
+        return ServerRejected(
+            "The hub refused a batch as too large. Champions will send smaller batches.",
+            status=status, code=code or p.ERR_BATCH_TOO_LARGE, detail=detail,
+        )
+    if status == 429 or status >= 500:
+        wait = f" It asked to wait {retry_after} seconds." if retry_after else ""
+        return ServerRejected(
+            f"The hub is busy or had a problem (error {status}). Champions will try again later.{wait}",
+            status=status, code=code, detail=detail,
+        )
+    return ServerRejected(
+        hub_message or f"The hub refused the request (error {status}).", status=status, code=code, detail=detail
+    )
