@@ -1,0 +1,1 @@
+"""Alembic migrations for the hub's database, shipped inside the package so installs can migrate."""
