@@ -172,6 +172,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_file
+
+    report = import_file(open_engine(args), Path(args.file), audit.cli_source())
+    print(report.summary())
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     from .app import create_app, openapi_document
 
@@ -266,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", action="append", help="only this kind of record (repeatable)")
     s.add_argument("--include-deleted", action="store_true", help="include deleted records (tombstones)")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("import", parents=[db], help="take in a device's “Export for my coordinator” file (safe to repeat)")
+    s.add_argument("file", help="the .zip file the app wrote")
+    s.set_defaults(func=cmd_import)
 
     s = sub.add_parser("openapi", help="print the OpenAPI document of the hub's API")
     s.set_defaults(func=cmd_openapi)

@@ -132,6 +132,7 @@ class HubClient:
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retries: int = 4,
         backoff: float = 0.5,
+        protocol_version: int = p.PROTOCOL_VERSION,
     ) -> None:
         self.hub_url = normalise_hub_url(hub_url)
         self.token = token
@@ -151,7 +152,7 @@ class HubClient:
             session.proxies = requests.utils.get_environ_proxies(self.hub_url)
         session.headers.update(
             {
-                p.PROTOCOL_HEADER: str(p.PROTOCOL_VERSION),
+                p.PROTOCOL_HEADER: str(protocol_version),
                 p.CLIENT_HEADER: f"champions/{__version__}",
                 "Accept": "application/json",
             }

@@ -226,3 +226,32 @@ class InviteResponse(_Model):
 class RevokeResponse(_Model):
     device_id: str
     revoked_at: str
+
+
+# "Export for my coordinator" (issue 5): a zip with EXPORT_MANIFEST and EXPORT_CHANGES (one
+# ``Change`` per line, oldest first), written by the app and read by ``champions-hub import``.
+
+EXPORT_FORMAT = "champions-export"
+EXPORT_FORMAT_VERSION = 1
+EXPORT_MANIFEST = "manifest.json"
+EXPORT_CHANGES = "changes.jsonl"
+
+
+class ExportFileEntry(_Model):
+    name: str
+    sha256: str = Field(description="SHA-256 of the member's bytes, hex")
+    lines: int = Field(ge=0)
+    bytes: int = Field(ge=0)
+
+
+class ExportManifest(_Model):
+    format: Literal["champions-export"] = EXPORT_FORMAT
+    format_version: int = EXPORT_FORMAT_VERSION
+    protocol_version: int = PROTOCOL_VERSION
+    app_version: str = ""
+    created_at: str
+    hub_url: str | None = None
+    device_id: str
+    person: PersonInfo | None = None
+    org: OrgInfo | None = None
+    files: list[ExportFileEntry] = Field(min_length=1)

@@ -1,0 +1,269 @@
+"""The sync engine: push the outbox, pull what changed, settle conflicts. No Qt, no threads.
+
+``SyncEngine(store).run_once()`` is the whole of a sync; the UI runs it on a worker thread with
+its own ``store.reopen()``. Every step is its own transaction, so killing the process anywhere
+leaves a state the next run finishes from:
+
+- push: entries go pending -> sending (one transaction), then the hub's answers are recorded
+  (one transaction per batch). Entries still 'sending' at the start of a run were cut off; they
+  are sent again, and the hub answers "duplicate" for what it already has (idempotent by id, rev).
+- An edit saved while its record's batch is in flight has its own outbox row (a new rev) that
+  stays pending: the answer for the older rev only touches that rev's row.
+- pull: each page is applied together with the new cursor in one transaction.
+- conflict: merged field by field against the last common version when the two sides changed
+  different fields (the merge goes out as a new rev); otherwise both versions are kept and the
+  person chooses on the Sync page.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from champions.domain import uuid7, utcnow
+from champions.store import Store
+from champions.store.incoming import Answer, Conflict, Incoming
+from champions.store.outbox import OutboxEntry
+
+from . import protocol as p
+from .client import HubClient
+from .enrolment import CURSOR_KEY, Identity, connection_options, current_identity, token_for
+from .errors import NotEnrolled, ServerRejected, SyncError
+from .export_file import write_export
+from .merge import three_way_merge
+
+log = logging.getLogger(__name__)
+
+LAST_SUCCESS_KEY = "sync.last_success"
+LAST_PROBLEM_KEY = "sync.last_problem"
+
+ClientFactory = Callable[[Identity, str], HubClient]
+
+
+def default_client(identity: Identity, token: str) -> HubClient:
+    return HubClient(identity.hub_url, token, **connection_options())
+
+
+@dataclass
+class SyncReport:
+    sent: int = 0
+    accepted: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    merged: int = 0
+    kept_both: int = 0
+    pulled: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [f"sent {self.sent}", f"received {self.pulled}"]
+        if self.rejected:
+            parts.append(f"{self.rejected} refused")
+        if self.kept_both:
+            parts.append(f"{self.kept_both} need a decision")
+        return ", ".join(parts)
+
+
+@dataclass
+class SyncStatus:
+    """What the status bar shows; read cheaply from the store, no network."""
+
+    identity: Identity | None
+    unsynced: int
+    last_success: str | None
+    last_problem: dict[str, Any] | None
+    problems: int = 0
+
+
+@dataclass
+class _Batch:
+    entries: list[OutboxEntry]
+    changes: list[p.Change] = field(default_factory=list)
+
+
+def _reason(result: p.ChangeResult) -> str:
+    reason = result.reason or "The hub refused this record."
+    details = [f"{pr.field}: {pr.message}" for pr in result.problems if pr.message not in reason]
+    return reason + (" (" + "; ".join(details) + ")" if details else "")
+
+
+class SyncEngine:
+    """Runs sync for one store (one thread). Reuses one HTTP client while the identity is the same."""
+
+    def __init__(self, store: Store, *, client_factory: ClientFactory = default_client,
+                 batch_size: int = 500, pull_limit: int = p.PULL_DEFAULT_LIMIT) -> None:
+        self.store = store
+        self.ledger = Incoming(store)
+        self.client_factory = client_factory
+        self.batch_size = min(batch_size, p.MAX_BATCH_CHANGES)
+        self.pull_limit = min(pull_limit, p.PULL_MAX_LIMIT)
+        self._client: HubClient | None = None
+        self._client_key: tuple[str, str, str] | None = None
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # ---- status --------------------------------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        settings = self.store.settings
+        return SyncStatus(
+            identity=current_identity(self.store),
+            unsynced=self.store.unsynced_count(),
+            last_success=settings.get(LAST_SUCCESS_KEY),
+            last_problem=settings.get(LAST_PROBLEM_KEY),
+            problems=len(self.ledger.problems()),
+        )
+
+    # ---- the whole sync --------------------------------------------------------------------
+
+    def run_once(self) -> SyncReport:
+        """Push everything waiting, then pull everything new. Raises a SyncError on trouble
+        (after remembering it for the status bar); whatever was done before stays done."""
+        started = time.monotonic()
+        report = SyncReport()
+        try:
+            client = self._client_for_identity()
+            self.store.outbox.requeue_sending()  # cut off by a crash or a lost connection
+            self._push(client, report)
+            self._pull(client, report)
+        except SyncError as exc:
+            self._remember_problem(exc)
+            raise
+        report.seconds = time.monotonic() - started
+        self.store.settings.set(LAST_SUCCESS_KEY, utcnow().isoformat())
+        if self.store.settings.get(LAST_PROBLEM_KEY) is not None:
+            self.store.settings.delete(LAST_PROBLEM_KEY)
+        return report
+
+    def _client_for_identity(self) -> HubClient:
+        identity = current_identity(self.store)
+        if identity is None:
+            raise NotEnrolled("This laptop is not connected to a hub yet. Enrol with the invite code from your coordinator.")
+        token = token_for(identity)
+        key = (identity.hub_url, identity.device_id, token)
+        if self._client is None or self._client_key != key:
+            self.close()
+            self._client = self.client_factory(identity, token)
+            self._client_key = key
+        return self._client
+
+    def _remember_problem(self, exc: SyncError) -> None:
+        log.warning("sync stopped: %s (%s)", type(exc).__name__, exc.detail)
+        try:
+            self.store.settings.set(LAST_PROBLEM_KEY, {
+                "kind": type(exc).__name__, "message": str(exc), "retry_later": exc.retry_later,
+                "at": utcnow().isoformat(),
+            })
+        except Exception:  # noqa: BLE001 - the original problem is the one to report
+            log.exception("could not remember the sync problem")
+
+    # ---- push ------------------------------------------------------------------------------
+
+    def _prepare(self, entries: list[OutboxEntry]) -> _Batch:
+        batch = _Batch(entries)
+        bases = self.ledger.base_revs(e.record_id for e in entries)
+        previous: dict[str, int] = {}
+        for entry in entries:
+            base = previous.get(entry.record_id, bases.get(entry.record_id))
+            if base is not None and base >= entry.rev:
+                base = None  # never claim a base at or above the rev; the hub decides by authorship
+            batch.changes.append(p.Change(kind=entry.kind, id=entry.record_id, rev=entry.rev, base_rev=base,
+                                          record=entry.payload))
+            previous[entry.record_id] = entry.rev
+        return batch
+
+    def _push(self, client: HubClient, report: SyncReport) -> None:
+        size = self.batch_size
+        rounds_left = self.store.unsynced_count() // max(size, 1) + 50  # merges add a few rows; never loop forever
+        while rounds_left > 0:
+            rounds_left -= 1
+            entries = self.store.outbox.pending(size)
+            if not entries:
+                return
+            batch_id = uuid7()
+            self.store.outbox.mark_sending([e.seq for e in entries], batch_id)
+            batch = self._prepare(entries)
+            try:
+                answer = client.push(p.PushRequest(batch_id=batch_id, changes=batch.changes))
+            except ServerRejected as exc:
+                self.store.outbox.requeue_sending()
+                if exc.status == 413 and size > 1:
+                    size = max(1, size // 2)
+                    continue
+                raise
+            except BaseException:
+                self.store.outbox.requeue_sending()
+                raise
+            self._record(batch, answer, report)
+
+    def _record(self, batch: _Batch, answer: p.PushResponse, report: SyncReport) -> None:
+        by_key = {(e.record_id, e.rev): e for e in batch.entries}
+        answered: set[int] = set()
+        answers: list[Answer] = []
+        conflicts: dict[str, tuple[str, dict[str, Any] | None]] = {}
+        for result in answer.results:
+            entry = by_key.get((result.id, result.rev))
+            if entry is None or entry.seq in answered:
+                continue
+            answered.add(entry.seq)
+            report.sent += 1
+            if result.status in ("accepted", "duplicate"):
+                setattr(report, result.status, getattr(report, result.status) + 1)
+                answers.append(Answer(entry.seq, "synced"))
+            elif result.status == "rejected":
+                report.rejected += 1
+                answers.append(Answer(entry.seq, "rejected", _reason(result)))
+            else:
+                conflicts[entry.record_id] = (entry.kind, result.hub_record)
+        answers += [Answer(e.seq, "pending") for e in batch.entries
+                    if e.seq not in answered and e.record_id not in conflicts]
+        self.ledger.record_answers(answers, {e.seq: e for e in batch.entries})
+        for record_id, (kind, hub_record) in conflicts.items():
+            if hub_record is None:
+                self.ledger.record_answers([Answer(e.seq, "pending") for e in batch.entries if e.record_id == record_id], {})
+                continue
+            outcome = self.ledger.resolve(kind, record_id, hub_record, three_way_merge)
+            if outcome == "merged":
+                report.merged += 1
+            elif outcome == "kept_both":
+                report.kept_both += 1
+
+    # ---- pull ------------------------------------------------------------------------------
+
+    def _pull(self, client: HubClient, report: SyncReport) -> None:
+        cursor = int(self.store.settings.get(CURSOR_KEY, 0) or 0)
+        while True:
+            page = client.pull(cursor, self.pull_limit)
+            if page.changes or page.next_cursor != cursor:
+                outcome = self.ledger.apply_pulled(
+                    [(c.kind, c.id, c.rev, c.record) for c in page.changes], CURSOR_KEY, page.next_cursor)
+                report.pulled += outcome.applied
+            cursor = page.next_cursor
+            if not page.has_more:
+                return
+
+    # ---- conflicts and the coordinator export ---------------------------------------------------
+
+    def conflicts(self) -> list[Conflict]:
+        return self.ledger.conflicts()
+
+    def keep_mine(self, record_id: str) -> None:
+        self.ledger.keep(record_id, "mine")
+
+    def keep_theirs(self, record_id: str) -> None:
+        self.ledger.keep(record_id, "theirs")
+
+    def export_for_coordinator(self, path: Path) -> int:
+        """Write every change the hub has not confirmed to ``path``; returns how many."""
+        identity = current_identity(self.store)
+        if identity is None:
+            raise NotEnrolled("This laptop was never connected to a hub, so there is no coordinator to export for.")
+        batch = self._prepare(self.ledger.unsynced_entries())
+        return write_export(Path(path), batch.changes, identity=identity.for_export())
