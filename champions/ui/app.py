@@ -1,0 +1,155 @@
+"""Start the window: Qt, translations, the store (or a plain-words refusal), the demo data.
+
+``champions.cli`` parses the arguments and calls :func:`run` for everything that needs a
+window. A store that cannot be opened safely (no keyring, wrong key, a foreign file) is
+explained in a message box and the app exits non-zero without touching the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from argparse import Namespace
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from ..resources import resource
+
+log = logging.getLogger(__name__)
+
+EXIT_STORE_REFUSED = 2
+DEMO_CONVERSATIONS = 320
+DEMO_ACTIVITIES = 60
+DEMO_ASSETS = 6
+DEMO_SEED = 2025
+
+
+def install_translators(app: QApplication, lang: str | None) -> list[QTranslator]:
+    """Load Qt's own and Champions' translations for the language, when they exist."""
+    locale = QLocale(lang) if lang else QLocale.system()
+    QLocale.setDefault(locale)
+    installed: list[QTranslator] = []
+    for name, folder in (
+        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ("champions", str(resource("translations"))),
+    ):
+        translator = QTranslator(app)
+        if translator.load(locale, name, "_", folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+    return installed
+
+
+def apply_style(app: QApplication) -> None:
+    sheet = resource("style", "champions.qss")
+    if sheet.exists():
+        app.setStyleSheet(sheet.read_text(encoding="utf-8"))
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "champions"])
+    app.setApplicationName("Champions")
+    app.setOrganizationName("Champions")
+    app.setApplicationDisplayName("Champions")
+    return app
+
+
+def fill_demo(store: Any, conversations: int = DEMO_CONVERSATIONS, activities: int = DEMO_ACTIVITIES) -> bool:
+    """Give a newcomer a living app: generated records, once, in the separate demo database."""
+    from ..domain.samples import SampleGenerator
+    from ..store import Query
+
+    if store.conversations.count(Query(include_deleted=True)) > 0:
+        return False
+    generator = SampleGenerator(seed=DEMO_SEED, reference=store.reference)
+    store.assets.save_many([generator.asset(i) for i in range(DEMO_ASSETS)])
+    store.activities.save_many(list(generator.activities(activities)))
+    store.conversations.save_many(list(generator.conversations(conversations)))
+    return True
+
+
+def refusal_text(exc: BaseException) -> tuple[str, str]:
+    """A title and a plain-words explanation for a store that will not open."""
+    from ..store import KeyringUnavailable, NotAChampionsDatabase, WrongKey
+
+    tr = QCoreApplication.translate
+    detail = str(exc)
+    if isinstance(exc, KeyringUnavailable):
+        title = tr("Startup", "No safe place for the key")
+        text = tr(
+            "Startup",
+            "Champions keeps your records encrypted, and the key in this computer's keyring. "
+            "No keyring could be used, so Champions will not start.\n\n{detail}\n\n"
+            "Ask your IT team to set up a keyring, or try the demo with --demo.",
+        )
+    elif isinstance(exc, WrongKey):
+        title = tr("Startup", "The database could not be unlocked")
+        text = tr(
+            "Startup",
+            "The key in this computer's keyring does not open your Champions database. "
+            "The file has not been changed.\n\n{detail}",
+        )
+    elif isinstance(exc, NotAChampionsDatabase):
+        title = tr("Startup", "This is not a Champions database")
+        text = tr(
+            "Startup",
+            "The file where Champions keeps your records belongs to something else. It has not been changed.\n\n{detail}",
+        )
+    else:
+        title = tr("Startup", "Champions could not open your records")
+        text = tr("Startup", "Nothing has been changed.\n\n{detail}")
+    return title, text.format(detail=detail)
+
+
+def open_store(args: Namespace) -> Any:
+    from ..store import open_default
+
+    return open_default(demo=bool(getattr(args, "demo", False)),
+                        allow_unencrypted=bool(getattr(args, "unencrypted_dev_db", False)))
+
+
+def offer_drafts(window: QWidget, store: Any) -> None:
+    """After a crash, offer the forms' unsaved drafts (the forms module owns how)."""
+    try:
+        from .forms import offer_drafts as offer
+    except ImportError:  # pragma: no cover - only while the forms are being built
+        log.warning("the entry forms are not available; drafts are not offered")
+        return
+    offer(window, store)
+
+
+def run(args: Namespace) -> int:
+    """Open the main window and run until it closes; the process's exit code."""
+    from ..store import StoreError
+    from .startup_probe import attach_if_requested
+
+    app = make_application()
+    attach_if_requested(app)
+    install_translators(app, getattr(args, "lang", None))
+    apply_style(app)
+    try:
+        store = open_store(args)
+    except StoreError as exc:
+        log.error("the store refused to open: %s", exc)
+        title, text = refusal_text(exc)
+        QMessageBox.critical(None, title, text)
+        return EXIT_STORE_REFUSED
+
+    from .main_window import MainWindow
+
+    window: Any = None
+    try:
+        if getattr(args, "demo", False):
+            fill_demo(store)
+        window = MainWindow(store, demo=bool(getattr(args, "demo", False)))
+        window.show()
+        offer_drafts(window, store)
+        return app.exec()
+    finally:
+        if window is not None:
+            window.shutdown()
+        store.close()

@@ -1,0 +1,401 @@
+"""The main window: navigation, the five pages, menus with shortcuts, and the status bar.
+
+The window holds the main ``Store`` for small writes made by the person (a delete, an
+undo) and two background workers with their own stores for everything that reads a
+lot: one for the lists, one for Home and counts, so a long search never delays the
+status bar. Store changes arrive through ``StoreEvents`` and refresh what is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from .pages.assets_page import AssetsPage
+from .pages.conversations_page import ConversationsPage
+from .pages.home_page import HomePage
+from .pages.outreach_page import OutreachPage
+from .pages.record_list_page import RecordListPage
+from .pages.sync_page import SyncPage
+from .widgets.undo import DeleteRecord
+from .workers import StoreEvents, StoreWorker
+
+log = logging.getLogger(__name__)
+
+PAGES = ("home", "conversations", "outreach", "assets", "sync")
+UNDO_VISIBLE_MS = 15_000
+REFRESH_DELAY_MS = 150
+
+
+def _forms() -> Any:
+    """The entry forms live in ``champions.ui.forms``; the shell still runs if they are missing."""
+    try:
+        from . import forms
+    except ImportError:  # pragma: no cover - only while the forms are being built
+        log.exception("the entry forms could not be loaded")
+        return None
+    return forms
+
+
+def scale_font(widget: QWidget, factor: float, bold: bool = False) -> None:
+    """Sizes relative to the person's font, so 200% system text scales everything."""
+    font = QFont(widget.font())
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+    else:
+        font.setPixelSize(round(font.pixelSize() * factor))
+    font.setBold(bold)
+    widget.setFont(font)
+
+
+class MainWindow(QMainWindow):
+    unsynced_changed = Signal(int)
+
+    def __init__(self, store: Any, demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.demo = demo
+        self.unsynced = -1
+        self.dialogs: list[QDialog] = []
+        self.setObjectName("mainWindow")
+        self.worker = StoreWorker(store, self, name="lists")
+        self.counter = StoreWorker(store, self, name="counts")
+        self.events = StoreEvents(store, self)
+        self.undo_stack = QUndoStack(self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_DELAY_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(UNDO_VISIBLE_MS)
+
+        self._build_pages()
+        self._build_navigation()
+        self._build_actions()
+        self._build_status_bar()
+        self._scale_fonts()
+        self._connect()
+        self.retranslate()
+        self.go_to("home")
+        self.refresh_counts()
+        self.resize(1280, 760)
+        self.home.new_conversation_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- building -----------------------------------------------------------------
+    def _build_pages(self) -> None:
+        self.home = HomePage(self.store, self.counter)
+        self.conversations = ConversationsPage(self.store, self.worker)
+        self.outreach = OutreachPage(self.store, self.worker)
+        self.assets = AssetsPage(self.store, self.worker)
+        self.sync = SyncPage()
+        self.pages: dict[str, QWidget] = {
+            "home": self.home,
+            "conversations": self.conversations,
+            "outreach": self.outreach,
+            "assets": self.assets,
+            "sync": self.sync,
+        }
+        self.stack = QStackedWidget()
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+
+    def _scale_fonts(self) -> None:
+        """After every widget has its final parent: reparenting under a style sheet resets fonts."""
+        for page in self.pages.values():
+            for title in page.findChildren(QLabel, "pageTitle"):
+                scale_font(title, 1.6, bold=True)
+        scale_font(self.home.subtitle, 1.1)
+        for button in (self.home.new_conversation_button, self.home.new_activity_button):
+            scale_font(button, 1.3, bold=True)
+        for tile in self.home.tiles.values():
+            scale_font(tile.value, 2.2, bold=True)
+        for title in (self.home.barriers_title, self.home.follow_ups_title):
+            scale_font(title, 1.15, bold=True)
+
+    def _build_navigation(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        for key in PAGES:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        scale_font(self.nav, 1.15)
+        self.nav.setUniformItemSizes(True)
+        self.nav.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setSpacing(2)
+
+        central = QSplitter()
+        central.setObjectName("centralSplitter")
+        central.setChildrenCollapsible(False)
+        central.addWidget(self.nav)
+        central.addWidget(self.stack)
+        central.setStretchFactor(0, 0)
+        central.setStretchFactor(1, 1)
+        self.splitter = central
+        self.setCentralWidget(central)
+        QWidget.setTabOrder(self.nav, self.stack)
+
+    def _action(self, shortcut: QKeySequence | str | None, slot: Any) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.new_conversation_action = self._action("Ctrl+N", lambda: self.open_conversation())
+        self.new_activity_action = self._action("Ctrl+Shift+N", lambda: self.open_activity())
+        self.propose_asset_action = self._action(None, self.propose_asset)
+        self.quit_action = self._action(QKeySequence(QKeySequence.StandardKey.Quit), self.close)
+        self.find_action = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.focus_search)
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.addAction(self.undo_action)
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Redo))
+        self.addAction(self.redo_action)
+        self.page_actions: dict[str, QAction] = {}
+        for number, key in enumerate(PAGES, start=1):
+            self.page_actions[key] = self._action(f"Ctrl+{number}", lambda _checked=False, k=key: self.go_to(k, focus=True))
+        self.about_action = self._action(None, self.about)
+
+        menus = self.menuBar()
+        self.file_menu = menus.addMenu("")
+        self.file_menu.addActions([self.new_conversation_action, self.new_activity_action, self.propose_asset_action])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.edit_menu = menus.addMenu("")
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.find_action)
+        self.go_menu = menus.addMenu("")
+        self.go_menu.addActions(list(self.page_actions.values()))
+        self.help_menu = menus.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.undo_box = QWidget()
+        self.undo_box.setObjectName("undoBox")
+        row = QHBoxLayout(self.undo_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton()
+        self.undo_button.setObjectName("undoButton")
+        row.addWidget(self.undo_label)
+        row.addWidget(self.undo_button)
+        self.undo_box.hide()
+        bar.addWidget(self.undo_box)
+        self.sync_status = QLabel()  # online/offline and last sync: filled by the sync feature
+        self.sync_status.setObjectName("syncStatus")
+        self.unsynced_label = QLabel()
+        self.unsynced_label.setObjectName("unsyncedCount")
+        bar.addPermanentWidget(self.sync_status)
+        bar.addPermanentWidget(self.unsynced_label)
+
+    def _connect(self) -> None:
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.events.changed.connect(self._store_changed)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.undo_stack.indexChanged.connect(lambda _i: self._store_changed(None))
+        self._undo_timer.timeout.connect(self.undo_box.hide)
+        self.home.new_conversation.connect(lambda: self.open_conversation())
+        self.home.new_activity.connect(lambda: self.open_activity())
+        self.home.open_conversation.connect(lambda record_id: self.open_conversation(record_id))
+        for page, opener in ((self.conversations, self.open_conversation), (self.outreach, self.open_activity)):
+            page.new_requested.connect(lambda o=opener: o())
+            page.open_requested.connect(lambda record_id, o=opener: o(record_id))
+            page.delete_requested.connect(lambda record_id, p=page: self.delete_record(p, record_id))
+        for worker in (self.worker, self.counter):
+            worker.job_failed.connect(self._job_failed)
+
+    def retranslate(self) -> None:
+        title = self.tr("Champions")
+        self.setWindowTitle(self.tr("{app} (demo data)").format(app=title) if self.demo else title)
+        names = {
+            "home": self.tr("Home"),
+            "conversations": self.tr("Conversations"),
+            "outreach": self.tr("Outreach"),
+            "assets": self.tr("Assets"),
+            "sync": self.tr("Sync"),
+        }
+        for row, key in enumerate(PAGES):
+            item = self.nav.item(row)
+            item.setText(names[key])
+            item.setToolTip(self.tr("{page} (Ctrl+{number})").format(page=names[key], number=row + 1))
+            self.page_actions[key].setText(self.tr("&{number} {page}").format(number=row + 1, page=names[key]))
+        self.nav.setAccessibleName(self.tr("Pages"))
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 4 * self.nav.fontMetrics().averageCharWidth())
+        self.new_conversation_action.setText(self.tr("&New conversation"))
+        self.new_activity_action.setText(self.tr("New &activity"))
+        self.propose_asset_action.setText(self.tr("&Propose a community asset…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.find_action.setText(self.tr("&Find"))
+        self.about_action.setText(self.tr("&About Champions"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.go_menu.setTitle(self.tr("&Go"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.undo_label.setText(self.tr("Deleted."))
+        self.undo_button.setText(self.tr("&Undo"))
+        self.undo_button.setAccessibleName(self.tr("Undo the delete"))
+        self.undo_button.setToolTip(self.tr("Bring it back (Ctrl+Z)"))
+        if not self.sync_status.text():
+            self.sync_status.setText(self.tr("Not connected to a hub yet"))
+        self.sync_status.setAccessibleName(self.tr("Connection"))
+        self._show_unsynced(self.unsynced)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            for page in self.pages.values():
+                page.retranslate()  # type: ignore[attr-defined]
+        super().changeEvent(event)
+
+    # -- navigation -----------------------------------------------------------------
+    def go_to(self, key: str, focus: bool = False) -> None:
+        row = PAGES.index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        if focus:
+            self.nav.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def current_page_key(self) -> str:
+        return PAGES[max(self.nav.currentRow(), 0)]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+
+    def focus_search(self) -> None:
+        """Ctrl+F: search the list on screen, or conversations from Home and Sync."""
+        key = self.current_page_key()
+        if key not in ("conversations", "outreach", "assets"):
+            self.go_to("conversations")
+            key = "conversations"
+        self.pages[key].focus_search()  # type: ignore[attr-defined]
+
+    # -- records ------------------------------------------------------------------
+    def _show_dialog(self, dialog: QDialog | None) -> QDialog | None:
+        if dialog is None:
+            return None
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        if not dialog.isVisible():
+            dialog.open()
+        return dialog
+
+    def open_conversation(self, record_id: str | None = None) -> QDialog | None:
+        forms = _forms()
+        if forms is None:
+            self._forms_missing()
+            return None
+        return self._show_dialog(forms.open_conversation_form(self, self.store, record_id))
+
+    def open_activity(self, record_id: str | None = None) -> QDialog | None:
+        forms = _forms()
+        if forms is None:
+            self._forms_missing()
+            return None
+        return self._show_dialog(forms.open_activity_form(self, self.store, record_id))
+
+    def propose_asset(self) -> QDialog:
+        self.go_to("assets")
+        return self.assets.propose()
+
+    def _forms_missing(self) -> None:
+        QMessageBox.information(
+            self, self.tr("Champions"), self.tr("The entry forms are not installed in this build of Champions.")
+        )
+
+    def delete_record(self, page: RecordListPage, record_id: str) -> None:
+        repo = getattr(self.store, page.repo_name)
+        try:
+            self.undo_stack.push(DeleteRecord(repo, record_id, page.what()))
+        except Exception as exc:  # noqa: BLE001 - a failed delete is told, never silent
+            log.exception("delete failed")
+            QMessageBox.warning(self, self.tr("Champions"), self.tr("That could not be deleted: {why}").format(why=exc))
+            return
+        self.undo_label.setText(self.tr("Deleted the {what}.").format(what=page.what()))
+        self.undo_box.show()
+        self._undo_timer.start()
+
+    # -- refreshing -------------------------------------------------------------------
+    def _store_changed(self, _event: object) -> None:
+        self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Something changed in the store: re-run the searches and the counts."""
+        for page in (self.conversations, self.outreach, self.assets, self.home):
+            page.refresh()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        self.counter.submit(lambda store: store.unsynced_count(), self._show_unsynced, channel="unsynced")
+
+    def _show_unsynced(self, count: int) -> None:
+        self.unsynced = count
+        if count < 0:
+            text = self.tr("Counting changes…")
+        elif count == 0:
+            text = self.tr("No changes waiting to sync")
+        elif count == 1:
+            text = self.tr("1 change waiting to sync")
+        else:
+            text = self.tr("{n} changes waiting to sync").format(n=count)
+        self.unsynced_label.setText(text)
+        self.unsynced_label.setAccessibleName(text)
+        self.sync.set_unsynced(count)
+        if count >= 0:
+            self.unsynced_changed.emit(count)
+
+    def _job_failed(self, exc: object) -> None:
+        self.statusBar().showMessage(self.tr("Something went wrong while reading: {why}").format(why=exc), 10_000)
+
+    def about(self) -> None:
+        from .. import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About Champions"),
+            self.tr("Champions {version}\nLog conversations, barriers and outreach; works offline.").format(
+                version=__version__
+            ),
+        )
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(1280, 760)
+
+    # -- closing ------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Stop background work and let go of the store's notifications; the caller closes the store."""
+        self.events.close()
+        self.worker.close()
+        self.counter.close()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        for dialog in list(self.dialogs):
+            if dialog.isVisible() and not dialog.close():
+                event.ignore()  # a form with unsaved work asked, and the person said stay
+                return
+        self.shutdown()
+        super().closeEvent(event)
