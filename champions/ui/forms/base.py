@@ -249,15 +249,13 @@ class RecordForm(QDialog):
 
     def load(self) -> None:
         draft = self.store.drafts.load(self.form_key)
-        if not self.is_new:
-            self.record = self.repo().get(self.record_id)
-            self.apply_state(self.state_from_record(self.record))
-        elif draft and not draft.get("is_new", True):
-            self.is_new = False
-            self.record = self.repo().get(self.record_id)
-            self.apply_state(self.state_from_record(self.record))
-        else:
+        if draft is not None and draft.get("is_new"):
+            self.is_new = True  # a new record's draft, restored after a crash: not in the store yet
+        if self.is_new:
             self.apply_state(self.defaults())
+        else:
+            self.record = self.repo().get(self.record_id)
+            self.apply_state(self.state_from_record(self.record))
         self._baseline = self.state()
         if draft:
             self._draft_exists = True

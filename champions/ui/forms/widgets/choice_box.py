@@ -9,6 +9,7 @@ thrown away.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -38,7 +39,7 @@ def _ranked(completer: QCompleter, text: str) -> list[list[str]]:
     texts = [str(model.index(row, 0).data()) for row in range(model.rowCount())]
     exact = [t for t in texts if t.casefold() == folded]
     prefix = [t for t in texts if t.casefold().startswith(folded)]
-    word = [t for t in texts if any(w.startswith(folded) for w in t.casefold().replace("(", " ").split())]
+    word = [t for t in texts if any(w.startswith(folded) for w in re.split(r"[^\w+]+", t.casefold()))]
     anywhere = [t for t in texts if folded in t.casefold()]
     return [exact, prefix, word, anywhere]
 

@@ -9,7 +9,7 @@ box (Qt would walk through day, month, year, hour, minute first).
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QWidget
 
 SEPARATORS = set("/:.- ")
@@ -35,6 +35,14 @@ class _TypedDate:
         self._just_moved = bool(text) and text.isdigit() and self.currentSectionIndex() != before  # type: ignore[attr-defined]
 
 
+    def _focused(self, event: QFocusEvent, base: type) -> None:
+        base.focusInEvent(self, event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            # however focus arrives (Tab, a shortcut, Save pointing at a problem), typing starts at the day
+            self.setSelectedSection(self.sectionAt(0))  # type: ignore[attr-defined]
+        self._just_moved = False
+
+
 class TypedDateTimeEdit(_TypedDate, QDateTimeEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +51,9 @@ class TypedDateTimeEdit(_TypedDate, QDateTimeEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         self._typed(event, QDateTimeEdit)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self._focused(event, QDateTimeEdit)
 
 
 class TypedDateEdit(_TypedDate, QDateEdit):
@@ -53,3 +64,6 @@ class TypedDateEdit(_TypedDate, QDateEdit):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         self._typed(event, QDateEdit)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        self._focused(event, QDateEdit)
