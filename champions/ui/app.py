@@ -73,36 +73,19 @@ def fill_demo(store: Any, conversations: int = DEMO_CONVERSATIONS, activities: i
 
 
 def refusal_text(exc: BaseException) -> tuple[str, str]:
-    """A title and a plain-words explanation for a store that will not open."""
+    """A title and a plain-words explanation; the store's own message already says the file is safe."""
     from ..store import KeyringUnavailable, NotAChampionsDatabase, WrongKey
 
     tr = QCoreApplication.translate
     detail = str(exc)
     if isinstance(exc, KeyringUnavailable):
-        title = tr("Startup", "No safe place for the key")
-        text = tr(
-            "Startup",
-            "Champions keeps your records encrypted, and the key in this computer's keyring. "
-            "No keyring could be used, so Champions will not start.\n\n{detail}\n\n"
-            "Ask your IT team to set up a keyring, or try the demo with --demo.",
-        )
-    elif isinstance(exc, WrongKey):
-        title = tr("Startup", "The database could not be unlocked")
-        text = tr(
-            "Startup",
-            "The key in this computer's keyring does not open your Champions database. "
-            "The file has not been changed.\n\n{detail}",
-        )
-    elif isinstance(exc, NotAChampionsDatabase):
-        title = tr("Startup", "This is not a Champions database")
-        text = tr(
-            "Startup",
-            "The file where Champions keeps your records belongs to something else. It has not been changed.\n\n{detail}",
-        )
-    else:
-        title = tr("Startup", "Champions could not open your records")
-        text = tr("Startup", "Nothing has been changed.\n\n{detail}")
-    return title, text.format(detail=detail)
+        hint = tr("Startup", "To look around without a keyring, start Champions with --demo.")
+        return tr("Startup", "No safe place for the key"), f"{detail}\n\n{hint}"
+    if isinstance(exc, WrongKey):
+        return tr("Startup", "The database could not be unlocked"), detail
+    if isinstance(exc, NotAChampionsDatabase):
+        return tr("Startup", "This is not a Champions database"), detail
+    return tr("Startup", "Champions could not open your records"), detail
 
 
 def open_store(args: Namespace) -> Any:

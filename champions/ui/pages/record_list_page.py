@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,11 +28,11 @@ from PySide6.QtWidgets import (
 from ...store import Query
 from ..models.record_table import ID_ROLE, RecordTableModel
 from ..models.rows import Column
+from ..widgets.date_filter import NO_DATE, DateFilterEdit
 from ..widgets.flow_layout import FlowLayout
 from ..workers import StoreWorker
 
 SEARCH_DELAY_MS = 300
-NO_DATE = QDate(2000, 1, 1)
 
 
 class RecordListPage(QWidget):
@@ -88,8 +87,8 @@ class RecordListPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("Words from notes or quotes") + 40)
 
-        self.since = self._date_edit()
-        self.until = self._date_edit()
+        self.since = DateFilterEdit()
+        self.until = DateFilterEdit()
         self.neighbourhood = QComboBox()
         self.barrier = QComboBox()
         self.barrier.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -188,14 +187,6 @@ class RecordListPage(QWidget):
         ):
             QWidget.setTabOrder(first, second)
         self._fill_choices()
-
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit()
-        edit.setCalendarPopup(True)
-        edit.setMinimumDate(NO_DATE)
-        edit.setDate(NO_DATE)
-        edit.setDisplayFormat("dd/MM/yyyy")
-        return edit
 
     def _size_columns(self) -> None:
         metrics = self.table.fontMetrics()
