@@ -9,10 +9,6 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-import keyring
-import keyring.errors
-from keyring.backends import chainer, fail
-
 from .errors import KeyNotFound, KeyringUnavailable
 
 SERVICE = "Champions"
@@ -35,18 +31,13 @@ def keyring_username(path: Path) -> str:
     return f"database-key:{Path(path).resolve()}"
 
 
-def _null_backend(backend: object) -> bool:
-    try:
-        from keyring.backends import null
-    except ImportError:  # pragma: no cover - keyring always ships it
-        return False
-    return isinstance(backend, null.Keyring)
-
-
 def ensure_keyring() -> None:
     """Raise KeyringUnavailable unless a real backend answers."""
+    import keyring  # imported when needed: it is slow to import, and a demo or a worker never needs it
+    from keyring.backends import chainer, fail, null
+
     backend = keyring.get_keyring()
-    if isinstance(backend, fail.Keyring) or _null_backend(backend):
+    if isinstance(backend, (fail.Keyring, null.Keyring)):
         raise KeyringUnavailable(_NO_KEYRING.format(detail=""))
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
         raise KeyringUnavailable(_NO_KEYRING.format(detail=""))
@@ -57,6 +48,8 @@ def ensure_keyring() -> None:
 
 
 def load_key(path: Path) -> bytes | None:
+    import keyring.errors
+
     ensure_keyring()
     try:
         stored = keyring.get_password(SERVICE, keyring_username(path))
@@ -78,6 +71,8 @@ def load_key(path: Path) -> bytes | None:
 
 def create_key(path: Path) -> bytes:
     """Make and keep a key for a database that does not exist yet; read it back to be sure it stuck."""
+    import keyring.errors
+
     ensure_keyring()
     key = new_key()
     username = keyring_username(path)

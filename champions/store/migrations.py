@@ -55,8 +55,9 @@ def backup(conn: Connection, path: Path, key: bytes | None, version: int) -> Pat
     return target
 
 
-def migrate(conn: Connection, path: Path, key: bytes | None, *, target: int = LATEST_VERSION) -> Path | None:
-    """Bring the file up to ``target``; return the backup written, if any."""
+def migrate(conn: Connection, path: Path, key: bytes | None, *, target: int | None = None) -> Path | None:
+    """Bring the file up to ``target`` (the latest by default); return the backup written, if any."""
+    target = MIGRATIONS[-1].version if target is None else target
     current = schema_version(conn)
     pending = [m for m in MIGRATIONS if current < m.version <= target]
     if not pending:

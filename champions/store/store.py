@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from champions.domain import (
     Barrier,
     CommunityAsset,
@@ -45,7 +43,7 @@ class Store:
         self._conn = conn
         self._key = key
         self.path = Path(path)
-        self.db = sqlite_utils.Database(conn)  # for inspection in tests and tools; the store itself speaks SQL
+        self._db: Any = None
         self._subscribers = Subscribers()
         self._reference: ReferenceLists | None = None
         self._reference_mark: tuple[Any, ...] | None = None
@@ -92,6 +90,15 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def db(self) -> Any:
+        """A sqlite_utils.Database on this connection, for inspection in tests and tools (imported lazily: it is slow to import)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self._conn)
+        return self._db
 
     @property
     def encrypted(self) -> bool:

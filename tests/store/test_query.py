@@ -1,0 +1,145 @@
+"""Filters, paging, order and full-text search, as a list or a report asks for them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from champions.domain import Barrier, BarrierHeard, CommunityAsset, Conversation, OutreachActivity
+from champions.store import Query, Store
+from champions.store.search import match_expression
+
+T0 = datetime(2025, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def conv(day: int, **fields: object) -> Conversation:
+    base = {"occurred_at": T0 + timedelta(days=day), "neighbourhood": "birkenhead", "setting": "market"}
+    return Conversation(**(base | fields))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def filled(store: Store) -> dict[str, Conversation]:
+    made = {
+        "old": conv(0, notes="Asked about halal gelatine in the nasal flu spray", author_id="amina"),
+        "mid": conv(5, neighbourhood="wallasey", author_id="amina",
+                    barriers=[BarrierHeard(code="PI.TRAVEL", quote="It's two buses to the clinic.")]),
+        "new": conv(10, author_id="ben", barriers=[BarrierHeard(code="TF.SAFETY", quote="Is it safe when you're pregnant?")]),
+        "gone": conv(7, author_id="ben", notes="deleted one about buses"),
+    }
+    saved = {name: store.conversations.save(c) for name, c in made.items()}
+    store.conversations.delete(saved["gone"].id)
+    return saved
+
+
+def ids(store: Store, **q: object) -> list[str]:
+    return store.conversations.ids(Query(**q))  # type: ignore[arg-type]
+
+
+def test_newest_first_and_deleted_hidden_unless_asked(store: Store, filled: dict[str, Conversation]) -> None:
+    f = filled
+    assert ids(store) == [f["new"].id, f["mid"].id, f["old"].id]
+    assert ids(store, include_deleted=True) == [f["new"].id, f["gone"].id, f["mid"].id, f["old"].id]
+    assert [c.id for c in store.conversations.query(Query())] == ids(store)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"since": T0 + timedelta(days=5)}, ["new", "mid"]),
+        ({"until": T0 + timedelta(days=5)}, ["old"]),  # until is exclusive
+        ({"since": T0 + timedelta(days=1), "until": T0 + timedelta(days=6)}, ["mid"]),
+        ({"neighbourhood": "wallasey"}, ["mid"]),
+        ({"barrier_code": "PI.TRAVEL"}, ["mid"]),
+        ({"barrier_domain": "thinking_feeling"}, ["new"]),
+        ({"barrier_domain": "social_processes"}, []),
+        ({"author_id": "amina"}, ["mid", "old"]),
+        ({"author_id": "ben", "include_deleted": True}, ["new", "gone"]),
+        ({"sync_state": "pending"}, ["new", "mid", "old"]),
+        ({"sync_state": "synced"}, []),
+        ({"setting": "market", "neighbourhood": "birkenhead"}, ["new", "old"]),
+        ({"activity_kind": "stall"}, []),  # does not apply to conversations: matches nothing
+    ],
+)
+def test_filters(store: Store, filled: dict[str, Conversation], query: dict[str, object], expected: list[str]) -> None:
+    assert ids(store, **query) == [filled[name].id for name in expected]
+    assert store.conversations.count(Query(**query)) == len(expected)  # type: ignore[arg-type]
+
+
+def test_paging(store: Store) -> None:
+    saved = store.conversations.save_many(conv(d) for d in range(25))
+    assert saved == 25
+    everything = ids(store)
+    pages = [ids(store, limit=10, offset=o) for o in (0, 10, 20)]
+    assert [len(p) for p in pages] == [10, 10, 5]
+    assert sum(pages, []) == everything
+    assert ids(store, offset=20) == everything[20:]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gelatine", ["old"]),
+        ("GELATINE", ["old"]),
+        ("gel", ["old"]),  # the last word matches as a prefix, while typing
+        ("halal gel", ["old"]),
+        ("gel halal", []),  # earlier words are whole words
+        ("buses", ["mid"]),  # quotes of the barriers heard; the deleted note is hidden
+        ("pregnant safe", ["new"]),
+        ("bus", ["mid"]),
+        ("clinic OR safe", []),  # FTS operators are just words
+        ('"unbalanced', []),
+        ("NEAR(halal gelatine)", []),
+        ("notes: halal", []),
+        ("*", ["new", "mid", "old"]),  # nothing to search for: no text filter
+        ("-halal", ["old"]),
+    ],
+)
+def test_search_over_notes_and_quotes_is_safe_against_fts_syntax(
+    store: Store, filled: dict[str, Conversation], text: str, expected: list[str]
+) -> None:
+    assert ids(store, text=text) == [filled[name].id for name in expected]
+
+
+def test_search_combines_with_filters_and_paging(store: Store, filled: dict[str, Conversation]) -> None:
+    assert ids(store, text="buses", include_deleted=True) == [filled["gone"].id, filled["mid"].id]
+    assert ids(store, text="buses", include_deleted=True, limit=1, offset=1) == [filled["mid"].id]
+    assert ids(store, text="buses", neighbourhood="birkenhead") == []
+
+
+def test_search_follows_edits(store: Store, filled: dict[str, Conversation]) -> None:
+    old = filled["old"]
+    store.conversations.save(store.conversations.get(old.id).model_copy(update={"notes": "Talked about pharmacies"}))
+    assert ids(store, text="gelatine") == []
+    assert ids(store, text="pharmac") == [old.id]
+
+
+def test_search_in_other_kinds(store: Store) -> None:
+    b = store.barriers.save(Barrier(occurred_at=T0, code="TF.TRUST", quote="The drug companies just want money", notes="heard at the stall"))
+    a = store.activities.save(OutreachActivity(occurred_at=T0, activity_kind="stall", neighbourhood="birkenhead", notes="Leaflets in Urdu"))
+    s = store.assets.save(CommunityAsset(name="Women's health drop-in", description="Friendly nurse, interpreters on request"))
+    assert store.barriers.ids(Query(text="money")) == [b.id]
+    assert store.barriers.ids(Query(text="stall")) == [b.id]
+    assert store.barriers.ids(Query(barrier_domain="thinking_feeling")) == [b.id]
+    assert store.activities.ids(Query(text="urdu")) == [a.id]
+    assert store.activities.ids(Query(activity_kind="stall")) == [a.id]
+    assert store.assets.ids(Query(text="interpreter")) == [s.id]
+    assert store.assets.ids(Query(text="women")) == [s.id]
+    assert store.assets.ids(Query(barrier_code="TF.TRUST")) == []
+    assert store.reference_items.ids(Query(text="birken", list_name="neighbourhood")) != []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", None),
+        ("  ", None),
+        ("flu", '"flu"*'),
+        ("Flu jab", '"Flu" "jab"*'),
+        ('say "NEAR" AND (x*)', '"say" "NEAR" "AND" "x"*'),
+        ("café", '"café"*'),
+        ("_", None),
+    ],
+)
+def test_match_expression_quotes_every_word(text: str, expected: str | None) -> None:
+    assert match_expression(text) == expected
