@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton, QWidget
 
 from champions.store import Store
 from champions.ui.forms import (
+    RecordForm,
     ActivityForm,
     ConversationForm,
     DraftsOffer,
@@ -31,6 +32,9 @@ def key() -> bytes:
 def store(tmp_path: Path, key: bytes) -> Store:
     opened = Store.open(tmp_path / "c.db", key)
     yield opened
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, RecordForm):
+            widget.shutdown()  # as the app does before it closes its store
     opened.close()
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from champions.store import Query, Store
-from champions.ui.forms import ConversationForm, open_conversation_form
+from champions.ui.forms import ConversationForm, RecordForm, open_conversation_form
 from champions.ui.forms.conversation import LAST_ENTRY_KEY
 
 FUTURE = "The date of the conversation is in the future. Check the date and time."
@@ -25,6 +25,9 @@ PHONE = "This looks like a phone number. Please don't record a resident's contac
 def store(tmp_path: Path) -> Store:
     opened = Store.open(tmp_path / "c.db", os.urandom(32))
     yield opened
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, RecordForm):
+            widget.shutdown()  # as the app does before it closes its store
     opened.close()
 
 

@@ -50,5 +50,5 @@ def offer_drafts(parent: QWidget | None, store: Any) -> QDialog | None:
     return dialog
 
 
-__all__ = ["ActivityForm", "ConversationForm", "DraftsOffer", "offer_drafts", "open_activity_form",
+__all__ = ["ActivityForm", "ConversationForm", "DraftsOffer", "RecordForm", "offer_drafts", "open_activity_form",
            "open_conversation_form", "open_form"]

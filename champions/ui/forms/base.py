@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -79,6 +78,7 @@ class RecordForm(QDialog):
         self._bindings: dict[str, QWidget] = {}
         self._rows: dict[str, FieldRow] = {}
         self._warn_paths: list[str] = []
+        self._form_layouts: list[QFormLayout] = []
         self._save_pressed = False
         self._finished = False
         self._draft_exists = False
@@ -148,6 +148,8 @@ class RecordForm(QDialog):
 
         self._loading = True
         self.build()
+        self.sections.addStretch(1)
+        self._align_labels()
         self.load()
         self._loading = False
         self.fix_tab_order()
@@ -192,12 +194,33 @@ class RecordForm(QDialog):
 
     # -- building blocks -------------------------------------------------------------
     def section(self, title: str) -> QFormLayout:
-        box = QGroupBox(title)
-        box.setAccessibleName(title)
+        heading = QLabel(title)
+        heading.setObjectName("sectionHeading")
+        font = QFont(heading.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15) if font.pointSizeF() > 0 else None
+        heading.setFont(font)
+        heading.setAccessibleName(title)
+        self.sections.addWidget(heading)
+        body = QWidget()
         layout = make_form_layout()
-        box.setLayout(layout)
-        self.sections.addWidget(box)
+        layout.setContentsMargins(12, 0, 0, 6)
+        body.setLayout(layout)
+        self.sections.addWidget(body)
+        self._form_layouts.append(layout)
         return layout
+
+    def _align_labels(self) -> None:
+        """One label column for every section, so fields line up down the whole form."""
+        labels = []
+        for layout in self._form_layouts:
+            for row in range(layout.rowCount()):
+                item = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None:
+                    labels.append(item.widget())
+        width = max((label.sizeHint().width() for label in labels), default=0)
+        for label in labels:
+            label.setMinimumWidth(width)
 
     def bind(self, layout: QFormLayout, path: str, label: str, widget: QWidget, *, warns: bool = False,
              shown: QWidget | None = None) -> FieldRow:
@@ -422,7 +445,17 @@ class RecordForm(QDialog):
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         self.scroll.ensureWidgetVisible(row.widget)
 
+    def shutdown(self) -> None:
+        """The app is closing (or its store is): stop writing, keep the draft for next time, close."""
+        if not self._finished:
+            self._finish(discard_draft=False)
+        if self._asking is not None:
+            self._asking.close()
+        self.close()
+
     def _finish(self, *, discard_draft: bool) -> None:
+        if self._finished:
+            return
         self._finished = True
         self._draft_timer.stop()
         self._validate_timer.stop()
