@@ -84,6 +84,7 @@ def create_invite(conn: Connection, org_id: str, *, role: str, name: str = "", p
 
     Returns (code as XXXX-XXXX, expiry, the person's name). Only the code's hash is stored.
     """
+    person_id = person_id or None
     if person_id:
         person = conn.execute(sa.select(people).where(people.c.id == person_id, people.c.org_id == org_id)).first()
         if person is None:

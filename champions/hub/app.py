@@ -6,12 +6,13 @@ database. Database work is blocking and runs in FastAPI's thread pool.
 """
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.engine import Engine
@@ -27,6 +28,8 @@ from .db import make_engine, read, write
 from .errors import HubError
 from .schema import people, settings as settings_table
 from .settings import HubSettings
+
+log = logging.getLogger("champions.hub")
 
 SMALL_BODY_LIMIT = 64 * 1024
 """Largest body for anything but a push (enrol, invites): they are a few hundred bytes."""
@@ -124,7 +127,8 @@ def create_app(database_url: str, hub_settings: HubSettings | None = None, engin
         return _error(exc.status_code, code, text, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _crash(_request: Request, _exc: Exception) -> JSONResponse:
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
         return _error(500, p.ERR_INTERNAL, "Something went wrong on the hub. Your data is safe on your device; try again later.")
 
     @app.get("/v1/health", response_model=p.Health, responses={503: {"model": p.ErrorBody}})
@@ -191,10 +195,11 @@ def create_app(database_url: str, hub_settings: HubSettings | None = None, engin
                 created_by=auth.person_id, source=client_ip(request))
             hub_url = public_url(conn) or str(request.base_url).rstrip("/")
             role = conn.execute(sa.select(people.c.role).where(people.c.id == body.person_id)).scalar() if body.person_id else body.role
+            assert role is not None
         return p.InviteResponse(code=code, expires_at=accounts.iso(expires) or "", role=role, person_name=name, hub_url=hub_url)
 
     @v1.post("/admin/devices/{device_id}/revoke", response_model=p.RevokeResponse, responses={404: {"model": p.ErrorBody}})
-    def admin_revoke(device_id: str, request: Request, auth: Coordinator) -> p.RevokeResponse:
+    def admin_revoke(device_id: Annotated[str, Path(max_length=64, pattern=p.NO_CONTROL)], request: Request, auth: Coordinator) -> p.RevokeResponse:
         """Stop a device from syncing (a lost laptop); its person can be invited again on a new one."""
         with write(engine) as conn:
             when = accounts.revoke_device(conn, device_id, client_ip(request), org_id=auth.org_id, by=auth.person_id)

@@ -69,6 +69,8 @@ def describe(errors: list[dict[str, Any]], limit: int = 3) -> str:
             msg = "is not a field the hub knows"
         elif err.get("type") == "missing":
             msg = "is missing"
+        elif err.get("type") == "string_pattern_mismatch":
+            msg = "holds characters that are not allowed (control characters)"
         parts.append(f"{where}: {msg}" if where else msg)
     more = f" (and {len(errors) - limit} more)" if len(errors) > limit else ""
     return "The request is not in the form the hub expects: " + "; ".join(parts) + more + "."
@@ -78,7 +80,7 @@ class _Envelope(BaseModel):
     """The outer shape of a push; each change is checked on its own so one bad one blocks nothing."""
 
     model_config = ConfigDict(extra="forbid")
-    batch_id: str = Field(min_length=1, max_length=64)
+    batch_id: str = Field(min_length=1, max_length=64, pattern=p.NO_CONTROL)
     changes: list[dict[str, Any]]
 
 

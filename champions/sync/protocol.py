@@ -88,6 +88,10 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+"""Names and ids never hold control characters (PostgreSQL cannot even store NUL in text)."""
+
+
 class ErrorBody(_Model):
     """Every error answer: a stable code for programs and a sentence for people."""
 
@@ -110,8 +114,9 @@ class EnrolRequest(_Model):
     """Exchange a one-time invite code for a device token."""
 
     code: str = Field(min_length=1, max_length=64, description="Invite code, e.g. ABCD-EFGH (case and dash optional)")
-    device_name: str = Field("", max_length=200, description="A name to recognise the laptop by, e.g. 'Amina's laptop'")
-    client_version: str = Field("", max_length=100)
+    device_name: str = Field("", max_length=200, pattern=NO_CONTROL,
+                             description="A name to recognise the laptop by, e.g. 'Amina's laptop'")
+    client_version: str = Field("", max_length=100, pattern=NO_CONTROL)
 
 
 class EnrolResponse(_Model):
@@ -141,7 +146,7 @@ class Change(_Model):
     """One outbox entry: the whole record as saved at ``rev``."""
 
     kind: RecordKind
-    id: str = Field(min_length=1, max_length=64)
+    id: str = Field(min_length=1, max_length=64, pattern=NO_CONTROL)
     rev: int = Field(ge=0, le=2**31 - 1)
     base_rev: int | None = Field(
         None, ge=0, le=2**31 - 1,
@@ -151,7 +156,8 @@ class Change(_Model):
 
 
 class PushRequest(_Model):
-    batch_id: str = Field(min_length=1, max_length=64, description="Client-made id for this batch, for the audit log")
+    batch_id: str = Field(min_length=1, max_length=64, pattern=NO_CONTROL,
+                          description="Client-made id for this batch, for the audit log")
     changes: list[Change] = Field(max_length=MAX_BATCH_CHANGES)
 
 
@@ -209,9 +215,10 @@ class PeopleResponse(_Model):
 
 
 class InviteRequest(_Model):
-    name: str = Field("", max_length=200, description="Name of the new person (ignored with person_id)")
+    name: str = Field("", max_length=200, pattern=NO_CONTROL, description="Name of the new person (ignored with person_id)")
     role: Literal["champion", "coordinator"] = "champion"
-    person_id: str | None = Field(None, description="Invite a new device for an existing person instead")
+    person_id: str | None = Field(None, max_length=64, pattern=NO_CONTROL,
+                                  description="Invite a new device for an existing person instead")
     days: int = Field(7, ge=1, le=90, description="Days before the code expires")
 
 
