@@ -32,6 +32,7 @@ class Column:
     cell: Callable[[Any, Any], str] | None  # (record, reference lists) -> text; None: the sync state
     numeric: bool = False
     sample: str = "Community centre"  # typical longest text, to size the column from the font
+    stretch: bool = False  # takes the width left over
 
 
 def when_text(value: datetime) -> str:
@@ -61,17 +62,17 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref.label("neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
     Column(QT_TRANSLATE_NOOP("Columns", "Setting"), lambda r, ref: ref.label("setting", r.setting), sample="Community centre"),
     Column(QT_TRANSLATE_NOOP("Columns", "People"), lambda r, ref: str(r.people_reached), numeric=True, sample="People"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Barriers heard"), _barriers, sample="worried about side effects or safety; doubts it"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Barriers heard"), _barriers, sample="Worried about side effects or safety", stretch=True),
     SYNC,
 )
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("Columns", "When"), lambda r, ref: when_text(r.occurred_at), sample="Wed 30 Sep 2026, 23:59"),
     Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref.label("neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Kind"), lambda r, ref: ref.label("activity_kind", r.activity_kind), sample="Pop-up clinic support"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Kind"), lambda r, ref: ref.label("activity_kind", r.activity_kind), sample="Community group message"),
     Column(QT_TRANSLATE_NOOP("Columns", "People"), lambda r, ref: str(r.people_reached), numeric=True, sample="People"),
     Column(QT_TRANSLATE_NOOP("Columns", "Hours"), _hours, numeric=True, sample="People"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Partners"), lambda r, ref: ", ".join(r.partners), sample="Age UK, Housing association"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Partners"), lambda r, ref: ", ".join(r.partners), sample="Age UK, Housing association", stretch=True),
     SYNC,
 )
 

@@ -6,9 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -19,10 +17,18 @@ from PySide6.QtWidgets import (
 
 from ..models.asset_table import AssetTableModel, search_assets
 from ..widgets.propose_asset_dialog import ProposeAssetDialog
+from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 
 SEARCH_DELAY_MS = 250
-_WIDTHS = (34, 26, 18, 22, 20)
+_SAMPLES = (
+    "Walk-in vaccination clinic, Birkenhead",
+    "Hoylake and West Kirby Food bank",
+    "Hoylake and West Kirby",
+    "English, Portuguese",
+    "Mon-Fri 9:00-17:00",
+    "Proposed, waiting for the coordinator",
+)
 
 
 class AssetsPage(QWidget):
@@ -42,25 +48,14 @@ class AssetsPage(QWidget):
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.propose_button = QPushButton()
+        self.propose_button.setObjectName("primaryButton")
         self.search_label = QLabel()
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search_label.setBuddy(self.search)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        char = self.table.fontMetrics().averageCharWidth()
-        for i, width in enumerate(_WIDTHS):
-            self.table.setColumnWidth(i, width * char)
+        setup_table(self.table, _SAMPLES, stretch=0)
         self.details = QLabel()
         self.details.setObjectName("assetDetails")
         self.details.setWordWrap(True)

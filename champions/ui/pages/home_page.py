@@ -160,8 +160,6 @@ class HomePage(QScrollArea):
         self.follow_ups = QListWidget()
         self.follow_ups.setObjectName("followUps")
         self.follow_ups.itemActivated.connect(self._open_follow_up)
-        self.follow_ups.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
-        self.follow_ups.setMinimumHeight(self.fontMetrics().height() * 6)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_conversation_button)
@@ -179,7 +177,8 @@ class HomePage(QScrollArea):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(self.follow_ups_title)
-        right.addWidget(self.follow_ups, 1)
+        right.addWidget(self.follow_ups)
+        right.addStretch(1)
         lower.addLayout(left, 3)
         lower.addSpacing(24)
         lower.addLayout(right, 2)
@@ -190,7 +189,9 @@ class HomePage(QScrollArea):
         layout.addWidget(self.subtitle)
         layout.addLayout(buttons)
         layout.addLayout(tiles)
-        layout.addLayout(lower, 1)
+        layout.addSpacing(6)
+        layout.addLayout(lower)
+        layout.addStretch(1)
         self._tiles_layout = tiles
         self._relayout_tiles()
 
@@ -296,6 +297,7 @@ class HomePage(QScrollArea):
             item = QListWidgetItem(self.tr("Nothing due in the next week."))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.follow_ups.addItem(item)
+            self._fit_follow_ups()
             return
         for follow_up in follow_ups[:FOLLOW_UPS_SHOWN]:
             day = follow_up.due.strftime("%a %d %b")
@@ -312,6 +314,13 @@ class HomePage(QScrollArea):
             item = QListWidgetItem(self.tr("…and {n} more").format(n=more))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.follow_ups.addItem(item)
+        self._fit_follow_ups()
+
+    def _fit_follow_ups(self) -> None:
+        """As tall as its lines, so a short list is not a large empty box."""
+        rows = self.follow_ups.count()
+        height = sum(self.follow_ups.sizeHintForRow(r) for r in range(rows)) + 2 * self.follow_ups.frameWidth() + 6
+        self.follow_ups.setFixedHeight(max(height, self.fontMetrics().height() * 2))
 
     def _open_follow_up(self, item: QListWidgetItem) -> None:
         record_id = item.data(Qt.ItemDataRole.UserRole)

@@ -21,5 +21,8 @@ class OutreachPage(RecordListPage):
     def count_text(self, count: int) -> str:
         return self.tr("1 activity") if count == 1 else self.tr("{n} activities").format(n=count)
 
+    def search_hint(self) -> str:
+        return self.tr("Words from the notes")
+
     def what(self) -> str:
         return self.tr("activity")

@@ -13,10 +13,8 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -30,6 +28,7 @@ from ..models.record_table import ID_ROLE, RecordTableModel
 from ..models.rows import Column
 from ..widgets.date_filter import NO_DATE, DateFilterEdit
 from ..widgets.flow_layout import FlowLayout
+from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 
 SEARCH_DELAY_MS = 300
@@ -72,6 +71,9 @@ class RecordListPage(QWidget):
     def count_text(self, count: int) -> str:
         raise NotImplementedError
 
+    def search_hint(self) -> str:
+        return self.tr("Words from notes or quotes")
+
     def what(self) -> str:
         """The kind of record in a sentence, e.g. "conversation", for undo and messages."""
         raise NotImplementedError
@@ -92,24 +94,13 @@ class RecordListPage(QWidget):
         self.neighbourhood = QComboBox()
         self.barrier = QComboBox()
         self.barrier.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.barrier.setMinimumContentsLength(26)
+        self.barrier.setMinimumContentsLength(20)
         self.kind = QComboBox()
         self.sync_state = QComboBox()
         self.clear_button = QPushButton()
 
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setTabKeyNavigation(False)  # Tab leaves the table, as people expect
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setHighlightSections(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._size_columns()
 
         self.count_label = QLabel()
@@ -189,11 +180,8 @@ class RecordListPage(QWidget):
         self._fill_choices()
 
     def _size_columns(self) -> None:
-        metrics = self.table.fontMetrics()
-        for i, column in enumerate(self.columns):
-            self.table.setColumnWidth(i, metrics.horizontalAdvance(column.sample) + 3 * metrics.averageCharWidth())
-        row_height = self.table.fontMetrics().height() + 10
-        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        stretch = next((i for i, c in enumerate(self.columns) if c.stretch), None)
+        setup_table(self.table, [c.sample for c in self.columns], stretch)
 
     def _fill_choices(self) -> None:
         ref = self.store.reference
@@ -237,8 +225,9 @@ class RecordListPage(QWidget):
         self.new_button.setText(self.new_text())
         self.new_button.setAccessibleName(self.new_text().replace("&", ""))
         self.search_label.setText(self.tr("&Search:"))
-        self.search.setPlaceholderText(self.tr("Words from notes or quotes"))
-        self.search.setAccessibleName(self.tr("Search notes and quotes"))
+        self.search.setPlaceholderText(self.search_hint())
+        self.search.setAccessibleName(self.tr("Search"))
+        self.search.setAccessibleDescription(self.search_hint())
         self.since_label.setText(self.tr("F&rom:"))
         self.until_label.setText(self.tr("&To:"))
         for edit, name in ((self.since, self.tr("From date")), (self.until, self.tr("To date"))):
