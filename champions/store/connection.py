@@ -19,6 +19,7 @@ DatabaseError = sqlcipher3.DatabaseError
 
 APPLICATION_ID = 0x43484D50  # "CHMP": marks a file as a Champions database
 BUSY_TIMEOUT_MS = 5000
+CACHE_KIB = 32768  # 32 MiB of decrypted pages: SQLCipher pays a decrypt for every page read from disk
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -104,6 +105,7 @@ def connect(path: Path, key: bytes | None, *, latest_version: int, check: bool =
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if check:
             quick_check(conn, path)
     except BaseException:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from champions.domain import (
@@ -36,6 +36,15 @@ def parse_iso(text: str) -> datetime:
     return datetime.strptime(text, ISO_FORMAT).replace(tzinfo=timezone.utc)
 
 
+SLOTS = 1_000_000  # records that can share one millisecond of occurred_at
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def seq_base(value: datetime) -> int:
+    """The first seq of the millisecond ``value`` falls in; seq order is occurred_at order."""
+    return ((value - _EPOCH) // timedelta(milliseconds=1)) * SLOTS
+
+
 def _domain(ref: ReferenceLists, code: str) -> str | None:
     item = ref.get("barrier", code)
     return item.group if item else None
@@ -48,7 +57,8 @@ class KindSpec:
     columns: tuple[str, ...]
     values: Callable[[Any, ReferenceLists], tuple[Any, ...]]
     date_column: str = "occurred_at"
-    order_by: str = "t.occurred_at DESC, t.seq DESC"
+    order_by: str = "t.seq DESC"
+    time_ordered: bool = True  # seq is made from occurred_at (see schema.py)
     filter_columns: dict[str, str] = field(default_factory=dict)  # Query field -> column
 
     @property
@@ -94,10 +104,10 @@ SPECS: dict[str, KindSpec] = {
         KindSpec("outreach_activity", OutreachActivity, ("occurred_at", "neighbourhood", "activity_kind"), _activity,
                  filter_columns={"neighbourhood": "neighbourhood", "activity_kind": "activity_kind"}),
         KindSpec("community_asset", CommunityAsset, ("name", "neighbourhood", "status"), _asset,
-                 date_column="updated_at", order_by="t.name COLLATE NOCASE, t.seq",
+                 date_column="updated_at", order_by="t.name COLLATE NOCASE, t.seq", time_ordered=False,
                  filter_columns={"neighbourhood": "neighbourhood"}),
         KindSpec("reference_item", ReferenceItem, ("list_name", "code", "grp", "retired", "position"), _reference,
-                 date_column="updated_at", order_by="t.list_name, t.position, t.code",
+                 date_column="updated_at", order_by="t.list_name, t.position, t.code", time_ordered=False,
                  filter_columns={"list_name": "list_name"}),
     )
 }

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from champions.domain import Envelope, ReferenceLists, utcnow
 
-from .errors import NotFoundError
+from .errors import NotFoundError, StoreError
 from .events import ChangeEvent
-from .kinds import ENVELOPE_COLUMNS, KindSpec, conversation_barriers, iso, parse_iso
+from .kinds import ENVELOPE_COLUMNS, SLOTS, KindSpec, conversation_barriers, iso, parse_iso, seq_base
 from .outbox import SyncState
-from .query import Query, page, where
+from .query import Query, select, where
 
 if TYPE_CHECKING:
     from .store import Store
@@ -46,7 +46,8 @@ class Repository(Generic[T]):
         self.spec = spec
         self.kind = spec.kind
         self.model: type[T] = spec.model  # type: ignore[assignment]
-        self._columns = ENVELOPE_COLUMNS + spec.columns + ("sync_state", "sync_reason", "data")
+        seq = ("seq",) if spec.time_ordered else ()  # other kinds let SQLite number them
+        self._columns = seq + ENVELOPE_COLUMNS + spec.columns + ("sync_state", "sync_reason", "data")
         names = ", ".join(self._columns)
         marks = ", ".join("?" * len(self._columns))
         updates = ", ".join(f"{c} = excluded.{c}" for c in self._columns if c != "id")
@@ -92,10 +93,8 @@ class Repository(Generic[T]):
         return self._conn.execute(f"SELECT count(*) FROM {self.spec.table} AS t WHERE {clause}", params).fetchone()[0]
 
     def _select(self, what: str, q: Query) -> list[tuple[Any, ...]]:
-        clause, params = where(self.spec, q)
-        limit, limit_params = page(q)
-        sql = f"SELECT {what} FROM {self.spec.table} AS t WHERE {clause} ORDER BY {self.spec.order_by}{limit}"
-        return self._conn.execute(sql, params + limit_params).fetchall()
+        sql, params = select(self.spec, what, q)
+        return self._conn.execute(sql, params).fetchall()
 
     def sync_states(self, ids: list[str]) -> dict[str, SyncState]:
         states: dict[str, SyncState] = {}
@@ -181,7 +180,8 @@ class _Writer:
         self.bulk = bulk
         self.now = utcnow()
         self.now_iso = iso(self.now)
-        self.current: dict[str, tuple[int, str]] = {}
+        self.current: dict[str, tuple[int, str, int | None]] = {}  # id -> (rev, created_at, seq)
+        self.last_slot: dict[int, int] = {}  # seq base -> the highest seq used in that millisecond
         self.rows: list[tuple[Any, ...]] = []
         self.outbox: list[tuple[Any, ...]] = []
         self.children: list[tuple[Any, ...]] = []
@@ -194,18 +194,18 @@ class _Writer:
             return
         marks = ", ".join("?" * len(wanted))
         rows = self.conn.execute(
-            f"SELECT id, rev, created_at FROM {self.repo.spec.table} WHERE id IN ({marks})", wanted
+            f"SELECT id, rev, created_at, seq FROM {self.repo.spec.table} WHERE id IN ({marks})", wanted
         ).fetchall()
-        self.current.update({i: (rev, created) for i, rev, created in rows})
+        self.current.update({i: (rev, created, seq) for i, rev, created, seq in rows})
         for i in wanted:
-            self.current.setdefault(i, (0, ""))
+            self.current.setdefault(i, (0, "", None))
 
     def write(self, record: Envelope, *, action: str | None = None, remote_state: str | None = None) -> Any:
         if record.id in self.pending_ids:  # the same record twice in a batch: keep the order of its revisions
             self.flush()
         if record.id not in self.current:
             self.preload([record.id])
-        old_rev, old_created = self.current[record.id]
+        old_rev, old_created, old_seq = self.current[record.id]
         if remote_state is None:
             stamp = {"rev": max(old_rev, record.rev) + 1, "updated_at": self.now}
             if old_created:
@@ -216,8 +216,11 @@ class _Writer:
             stored, state = record, remote_state
         data = stored.model_dump_json()
         spec = self.repo.spec
+        seq: tuple[int, ...] = ()
+        if spec.time_ordered:
+            seq = (self._seq(stored.occurred_at, old_seq),)  # type: ignore[attr-defined]
         self.rows.append((
-            stored.id, stored.rev, int(stored.deleted), stored.org_id, stored.author_id, stored.device_id,
+            *seq, stored.id, stored.rev, int(stored.deleted), stored.org_id, stored.author_id, stored.device_id,
             iso(stored.created_at), self.now_iso if remote_state is None else iso(stored.updated_at), *spec.values(stored, self.reference), state, None, data,
         ))
         if spec.kind == "conversation":
@@ -226,11 +229,27 @@ class _Writer:
             self.children.extend(conversation_barriers(stored, self.reference))  # type: ignore[arg-type]
         if remote_state is None:
             self.outbox.append((spec.kind, stored.id, stored.rev, data, self.now_iso, self.now_iso))
-        self.current[stored.id] = (stored.rev, iso(stored.created_at))
+        self.current[stored.id] = (stored.rev, iso(stored.created_at), seq[0] if seq else old_seq)
         self.pending_ids.add(stored.id)
         if not self.bulk:
             self.events.append(ChangeEvent(spec.kind, stored.id, action or _action(old_rev, remote_state)))
         return stored
+
+    def _seq(self, occurred_at: datetime, old_seq: int | None) -> int:
+        """Keep the record's seq while its millisecond is unchanged, else the next free slot in the new one."""
+        base = seq_base(occurred_at)
+        if old_seq is not None and base <= old_seq < base + SLOTS:
+            return old_seq
+        last = self.last_slot.get(base)
+        if last is None:
+            row = self.conn.execute(
+                f"SELECT max(seq) FROM {self.repo.spec.table} WHERE seq >= ? AND seq < ?", (base, base + SLOTS)
+            ).fetchone()
+            last = base - 1 if row[0] is None else row[0]
+        if last + 1 >= base + SLOTS:
+            raise StoreError("Too many records with exactly the same time; change the time of this one by a minute.")
+        self.last_slot[base] = last + 1
+        return last + 1
 
     def flush(self) -> None:
         if self.rows:

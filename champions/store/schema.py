@@ -7,7 +7,11 @@ v2  full-text search: one contentless FTS5 table per kind, kept in step by trigg
 v3  drafts, so a half-filled form survives a crash.
 
 Record tables share the envelope columns; ``seq`` is an INTEGER PRIMARY KEY so the FTS
-rowid that points at it never moves (VACUUM may renumber implicit rowids).
+rowid that points at it never moves (VACUUM may renumber implicit rowids). For kinds that
+happened at a time (conversations, barriers, activities) ``seq`` is made from ``occurred_at``
+(milliseconds x 1,000,000 + a free slot), so the table, every index (which all end in the
+rowid) and the FTS doclists are already in time order: "newest first" is a backwards walk
+that stops after one page, never a sort of every match.
 """
 
 from __future__ import annotations
@@ -46,8 +50,7 @@ V1 = (
     setting TEXT NOT NULL,""",
     )
     + """
-CREATE INDEX conversation_occurred ON conversation (occurred_at);
-CREATE INDEX conversation_neighbourhood ON conversation (neighbourhood, occurred_at);
+CREATE INDEX conversation_neighbourhood ON conversation (neighbourhood);
 
 CREATE TABLE conversation_barrier (
     conversation_id TEXT NOT NULL REFERENCES conversation (id) ON DELETE CASCADE,
@@ -67,10 +70,9 @@ CREATE INDEX conversation_barrier_domain ON conversation_barrier (domain, conver
     domain TEXT,""",
     )
     + """
-CREATE INDEX barrier_occurred ON barrier (occurred_at);
 CREATE INDEX barrier_code ON barrier (code);
 CREATE INDEX barrier_domain ON barrier (domain);
-CREATE INDEX barrier_neighbourhood ON barrier (neighbourhood, occurred_at);
+CREATE INDEX barrier_neighbourhood ON barrier (neighbourhood);
 """
     + _record_table(
         "outreach_activity",
@@ -79,8 +81,7 @@ CREATE INDEX barrier_neighbourhood ON barrier (neighbourhood, occurred_at);
     activity_kind TEXT NOT NULL,""",
     )
     + """
-CREATE INDEX outreach_activity_occurred ON outreach_activity (occurred_at);
-CREATE INDEX outreach_activity_neighbourhood ON outreach_activity (neighbourhood, occurred_at);
+CREATE INDEX outreach_activity_neighbourhood ON outreach_activity (neighbourhood);
 """
     + _record_table(
         "community_asset",

@@ -143,3 +143,29 @@ def test_search_in_other_kinds(store: Store) -> None:
 )
 def test_match_expression_quotes_every_word(text: str, expected: str | None) -> None:
     assert match_expression(text) == expected
+
+
+def test_changing_when_moves_a_record_in_the_order_and_search_follows(store: Store, filled: dict[str, Conversation]) -> None:
+    f = filled
+    old = store.conversations.get(f["old"].id)
+    store.conversations.save(old.model_copy(update={"occurred_at": T0 + timedelta(days=20)}))
+    assert ids(store) == [f["old"].id, f["new"].id, f["mid"].id]
+    assert ids(store, text="gelatine") == [f["old"].id]
+    assert ids(store, since=T0 + timedelta(days=15)) == [f["old"].id]
+    assert store.db.execute("SELECT count(*) FROM conversation_fts").fetchone()[0] == 4  # no stale index entry
+
+
+def test_date_filters_are_exact_within_a_millisecond(store: Store) -> None:
+    at = T0 + timedelta(microseconds=400)
+    a = store.conversations.save(conv(0, occurred_at=at))
+    b = store.conversations.save(conv(0, occurred_at=at + timedelta(microseconds=300)))
+    assert ids(store, since=at + timedelta(microseconds=1)) == [b.id]
+    assert ids(store, until=at + timedelta(microseconds=1)) == [a.id]
+    assert ids(store, since=at, until=at + timedelta(microseconds=300)) == [a.id]
+
+
+def test_many_records_at_the_same_moment_keep_the_order_they_were_saved_in(store: Store) -> None:
+    saved = [store.conversations.save(conv(3)) for _ in range(5)]
+    assert ids(store) == [c.id for c in reversed(saved)]
+    assert store.conversations.save_many(conv(3) for _ in range(300)) == 300
+    assert store.conversations.count() == 305
