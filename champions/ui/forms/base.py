@@ -84,7 +84,9 @@ class RecordForm(QDialog):
         self._draft_exists = False
         self._asking: QMessageBox | None = None
         self.problems: list[Problem] = []
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Not WA_DeleteOnClose: the main window keeps Python references to its dialogs and asks
+        # them isVisible() when it closes; a deleted form there crashes PySide. A closed form
+        # is hidden and goes with its parent.
         self.setModal(False)
         self.setSizeGripEnabled(True)
 
@@ -466,6 +468,14 @@ class RecordForm(QDialog):
             QApplication.instance().focusChanged.disconnect(self._keep_focus_visible)
         except (RuntimeError, TypeError):
             pass
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        # Hand the keyboard back to the window the form came from (the list, Home), so the
+        # champion carries on without reaching for the mouse.
+        owner = self.parentWidget()
+        if owner is not None:
+            owner.window().activateWindow()
 
     def reject(self) -> None:
         """Esc and Cancel: ask when there is unsaved work, never throw it away silently."""

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QLineEdit, QWidget
 
 
 class Choice(NamedTuple):
@@ -156,7 +156,11 @@ class ChoiceBox(QComboBox):
 
 
 class FixedChoice(QComboBox):
-    """A short fixed list (yes / partly / no): a plain combo, where typing a letter selects."""
+    """A short fixed list (yes / partly / no): a plain combo where typing the start of an item selects it.
+
+    Qt's own type-ahead opens the list on a space, so "not s" (for "Not sure") would
+    leave the champion inside a pop-up; here a space in the middle of typing is just text.
+    """
 
     changed = Signal()
 
@@ -165,6 +169,24 @@ class FixedChoice(QComboBox):
         for choice in choices:
             self.addItem(choice.text, choice.code)
         self.currentIndexChanged.connect(lambda _i: self.changed.emit())
+        self._typed = ""
+        self._typed_at = QElapsedTimer()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        text = event.text()
+        printable = bool(text) and text.isprintable() and not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+        fresh = not self._typed_at.isValid() or self._typed_at.elapsed() > QApplication.keyboardInputInterval()
+        if printable and not (text == " " and fresh):
+            self._typed = text if fresh else self._typed + text
+            self._typed_at.start()
+            wanted = self._typed.casefold()
+            for index in range(self.count()):
+                if self.itemText(index).casefold().startswith(wanted):
+                    self.setCurrentIndex(index)
+                    break
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def value(self) -> str:
         return str(self.currentData()) if self.currentIndex() >= 0 else ""
