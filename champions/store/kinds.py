@@ -74,8 +74,9 @@ def _conversation(r: Conversation, ref: ReferenceLists) -> tuple[Any, ...]:
     return (iso(r.occurred_at), r.neighbourhood, r.setting)
 
 
-def conversation_barriers(r: Conversation, ref: ReferenceLists) -> list[tuple[str, int, str, str | None]]:
-    return [(r.id, pos, b.code, _domain(ref, b.code)) for pos, b in enumerate(r.barriers)]
+def conversation_barriers(r: Conversation, ref: ReferenceLists, seq: int) -> list[tuple[str, int, int, str, str | None]]:
+    """Rows of conversation_barrier: (conversation_id, position, seq, code, domain)."""
+    return [(r.id, pos, seq, b.code, _domain(ref, b.code)) for pos, b in enumerate(r.barriers)]
 
 
 def _barrier(r: Barrier, ref: ReferenceLists) -> tuple[Any, ...]:

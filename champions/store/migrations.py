@@ -66,6 +66,9 @@ def migrate(conn: Connection, path: Path, key: bytes | None, *, target: int | No
     for step in pending:
         try:
             conn.execute("BEGIN IMMEDIATE")
+            if schema_version(conn) >= step.version:  # another process got there first
+                conn.execute("COMMIT")
+                continue
             for statement in _statements(step.sql):
                 conn.execute(statement)
             if step.after is not None:

@@ -7,7 +7,7 @@ rather than being ignored, so a filtered count is never silently too big.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -74,8 +74,8 @@ def where(spec: KindSpec, q: Query, *, with_text: bool = True) -> tuple[str, lis
         value = getattr(q, name)
         if value is None:
             continue
-        if spec.kind == "conversation":
-            clauses.append(f"t.id IN (SELECT conversation_id FROM conversation_barrier WHERE {child_column} = ?)")
+        if spec.kind == "conversation":  # checked per row; select() drives from the index when nothing else does
+            clauses.append(f"EXISTS (SELECT 1 FROM conversation_barrier AS b WHERE b.{child_column} = ? AND b.seq = t.seq)")
             params.append(value)
         elif name in spec.filter_columns:
             clauses.append(f"t.{spec.filter_columns[name]} = ?")
@@ -103,6 +103,14 @@ def select(spec: KindSpec, what: str, q: Query) -> tuple[str, list[Any]]:
         sql = (f"SELECT {what} FROM {spec.fts} AS f JOIN {spec.table} AS t ON t.seq = f.rowid "
                f"WHERE f.{spec.fts} MATCH ? AND {clause} ORDER BY f.rowid DESC{limit}")
         return sql, [match, *params, *limit_params]
+    if spec.kind == "conversation" and (q.barrier_code is not None or q.barrier_domain is not None):
+        # Walk conversation_barrier's (code, seq) index backwards: newest first without sorting every match.
+        column, value = ("code", q.barrier_code) if q.barrier_code is not None else ("domain", q.barrier_domain)
+        rest = replace(q, barrier_code=None) if column == "code" else replace(q, barrier_domain=None)
+        clause, params = where(spec, rest)
+        sql = (f"SELECT {what} FROM conversation_barrier AS cb JOIN conversation AS t ON t.seq = cb.seq "
+               f"WHERE cb.{column} = ? AND {clause} GROUP BY cb.seq ORDER BY cb.seq DESC{limit}")
+        return sql, [value, *params, *limit_params]
     clause, params = where(spec, q)
     return f"SELECT {what} FROM {spec.table} AS t WHERE {clause} ORDER BY {spec.order_by}{limit}", params + limit_params
 

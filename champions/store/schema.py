@@ -1,7 +1,9 @@
 """The DDL of every schema version, frozen once released: migrations only ever go forward.
 
 v1  the records (one table per kind: envelope and filter columns plus the full record as
-    JSON), the barriers of each conversation denormalised for filtering, the outbox, settings.
+    JSON), the barriers of each conversation denormalised for filtering (with the
+    conversation's seq, so "conversations where X was heard, newest first" walks one index),
+    the outbox, settings.
 v2  full-text search: one contentless FTS5 table per kind, kept in step by triggers that
     read the record JSON, and filled from the rows already there.
 v3  drafts, so a half-filled form survives a crash.
@@ -55,12 +57,13 @@ CREATE INDEX conversation_neighbourhood ON conversation (neighbourhood);
 CREATE TABLE conversation_barrier (
     conversation_id TEXT NOT NULL REFERENCES conversation (id) ON DELETE CASCADE,
     position INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
     code TEXT NOT NULL,
     domain TEXT,
     PRIMARY KEY (conversation_id, position)
 ) WITHOUT ROWID;
-CREATE INDEX conversation_barrier_code ON conversation_barrier (code, conversation_id);
-CREATE INDEX conversation_barrier_domain ON conversation_barrier (domain, conversation_id);
+CREATE INDEX conversation_barrier_code ON conversation_barrier (code, seq);
+CREATE INDEX conversation_barrier_domain ON conversation_barrier (domain, seq);
 """
     + _record_table(
         "barrier",

@@ -12,9 +12,13 @@ from typing import Any
 
 from champions.domain import Envelope, ReferenceLists, load_default_items
 from champions.store.connection import connect
-from champions.store.kinds import SPECS, conversation_barriers, iso
+import itertools
+
+from champions.store.kinds import SPECS, iso, seq_base
 from champions.store.migrations import migrate
 
+SEQ_BY_TIME = ("conversation", "barrier", "outreach_activity")  # seq = occurred_at ms x 1,000,000 + slot
+_slots = itertools.count(1)
 # Columns of each record table as of schema v1 (unchanged since).
 V1_COLUMNS = {
     "conversation": ("occurred_at", "neighbourhood", "setting"),
@@ -48,15 +52,17 @@ def _insert(conn: Any, record: Envelope, ref: ReferenceLists, state: str, *, out
     extra = V1_COLUMNS[kind]
     values = SPECS[kind].values(record, ref)
     data = record.model_dump_json()
-    cols = ("id", "rev", "deleted", "org_id", "author_id", "device_id", "created_at", "updated_at", *extra, "sync_state", "data")
+    seq = seq_base(record.occurred_at) + next(_slots) if kind in SEQ_BY_TIME else None  # type: ignore[attr-defined]
+    cols = ("seq", "id", "rev", "deleted", "org_id", "author_id", "device_id", "created_at", "updated_at", *extra, "sync_state", "data")
     conn.execute(
         f"INSERT INTO {kind} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        (record.id, record.rev, int(record.deleted), record.org_id, record.author_id, record.device_id,
+        (seq, record.id, record.rev, int(record.deleted), record.org_id, record.author_id, record.device_id,
          iso(record.created_at), iso(record.updated_at), *values, state, data),
     )
     if kind == "conversation":
-        conn.executemany("INSERT INTO conversation_barrier (conversation_id, position, code, domain) VALUES (?, ?, ?, ?)",
-                         conversation_barriers(record, ref))  # type: ignore[arg-type]
+        conn.executemany("INSERT INTO conversation_barrier (conversation_id, position, seq, code, domain) VALUES (?, ?, ?, ?, ?)",
+                         [(record.id, pos, seq, b.code, ref.get("barrier", b.code).group)  # type: ignore[union-attr]
+                          for pos, b in enumerate(record.barriers)])  # type: ignore[attr-defined]
     if outbox:
         conn.execute(
             "INSERT INTO outbox (kind, record_id, rev, payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",

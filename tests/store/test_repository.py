@@ -194,3 +194,21 @@ def test_apply_remote_keeps_the_hubs_rev_and_queues_nothing(store: Store) -> Non
     assert store.assets.get(record.id) == record
     assert store.outbox.entries(record.id) == []
     assert store.sync_state(record.id) == SyncState("synced", None)
+
+
+def test_a_failure_while_writing_the_outbox_row_leaves_no_record_row(store: Store) -> None:
+    """The record and its outbox row are one transaction: if the second write fails, the first is undone."""
+    import sqlcipher3
+
+    record = MAKERS["conversations"]()
+    store.db.execute(
+        "INSERT INTO outbox (kind, record_id, rev, payload, state, created_at, updated_at) "
+        "VALUES ('conversation', ?, 1, '{}', 'pending', 'x', 'x')", [record.id]
+    )
+    before = _counts(store)
+    with pytest.raises(sqlcipher3.IntegrityError, match="UNIQUE constraint failed: outbox.record_id, outbox.rev"):
+        store.conversations.save(record)
+    assert _counts(store) == before
+    with pytest.raises(NotFoundError):
+        store.conversations.get(record.id)
+    assert store.conversations.ids(Query(text="busy")) == []
