@@ -391,3 +391,56 @@ def test_every_control_has_an_accessible_name_and_tab_reaches_it(qtbot, store: S
         keys.tab()
     missing = [w.accessibleName() for w in focusable if id(w) not in reached]
     assert missing == []
+
+
+def test_a_district_typed_first_fills_in_the_neighbourhood(qtbot, store: Store) -> None:
+    form = open_form(qtbot, store)
+    keys = Keyboard(qtbot)
+    keys.tab_to("Postcode district")
+    keys.type("ch45")
+    keys.tab()
+    assert form.neighbourhood.value() == "wallasey"
+    assert form.district.text() == "ch45"
+
+
+def test_signposting_picks_a_community_asset_by_typing(qtbot, store: Store) -> None:
+    from champions.domain import AssetLocation, CommunityAsset
+
+    asset = store.assets.save(CommunityAsset(name="Wallasey Food Bank", location=AssetLocation(name="St Hilary's")))
+    store.assets.save(CommunityAsset(name="Birkenhead Men's Shed"))
+    form = open_form(qtbot, store)
+    keys = Keyboard(qtbot)
+    keys.tab()
+    keys.type("wallasey")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    keys.type("market")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab_to("Signposted to")
+    keys.type("food")
+    keys.press(Qt.Key.Key_Return)
+    assert [chip.label for chip in form.signposted.chips()] == ["Wallasey Food Bank (St Hilary's)"]
+    keys.tab()
+    keys.press(Qt.Key.Key_Space)  # Referral made
+    with qtbot.waitSignal(form.saved) as saved:
+        keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    record = store.conversations.get(saved.args[0])
+    assert record.signposted_to == [asset.id] and record.referral_made
+
+
+def test_save_from_the_closing_question(qtbot, store: Store) -> None:
+    form = open_form(qtbot, store)
+    keys = Keyboard(qtbot)
+    keys.tab()
+    keys.type("birk")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    keys.type("market")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_Escape)
+    box = form.findChild(QMessageBox)
+    save = next(b for b in box.buttons() if b.text() == "Save")
+    with qtbot.waitSignal(form.saved) as saved:
+        qtbot.keyClick(save, Qt.Key.Key_Space)
+    assert store.conversations.get(saved.args[0]).neighbourhood == "birkenhead"
+    assert not form.isVisible()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 
-from champions.domain import Conversation, GroupsReached
+from champions.domain import Conversation, GroupsReached, is_district
 
 from .barriers import BarrierList
 from .base import RecordForm, local_datetime
@@ -134,6 +134,7 @@ class ConversationForm(RecordForm):
 
         QShortcut(QKeySequence("Ctrl+B"), self, activated=lambda: self.barriers.add_row(focus=True))
         self.neighbourhood.changed.connect(self._district_hint)
+        self.district.editingFinished.connect(self._neighbourhood_from_district)
 
     def _picker(self, layout: Any, path: str, label: str, list_name: str) -> TagPicker:
         picker = TagPicker(label)
@@ -156,6 +157,15 @@ class ConversationForm(RecordForm):
         item = self.store.reference.get("neighbourhood", self.neighbourhood.value())
         if item is not None and item.postcodes:
             self.district.setPlaceholderText(self.tr("First part only, for example {0}").replace("{0}", item.postcodes[0]))
+
+    def _neighbourhood_from_district(self) -> None:
+        """A district typed before the neighbourhood fills it in: the coordinator's postcodes know it."""
+        text = self.district.text().strip()
+        if self.neighbourhood.value() or not is_district(text):
+            return
+        code = self.store.reference.neighbourhood_for(text)
+        if code:
+            self.neighbourhood.set_value(code)
 
     # -- state -------------------------------------------------------------------------
     def defaults(self) -> dict[str, Any]:
