@@ -13,6 +13,7 @@ class FlowLayout(QLayout):
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._spacing = spacing
+        self._height_cache: tuple[int, int] | None = None  # (width, height): layouts ask many times
         self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
@@ -40,7 +41,13 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        if self._height_cache is None or self._height_cache[0] != width:
+            self._height_cache = (width, self._arrange(QRect(0, 0, width, 0), move=False))
+        return self._height_cache[1]
+
+    def invalidate(self) -> None:
+        self._height_cache = None
+        super().invalidate()
 
     def setGeometry(self, rect: QRect) -> None:  # noqa: N802
         super().setGeometry(rect)
