@@ -209,3 +209,27 @@ def test_unsaved_edits_of_a_saved_record_come_back_on_that_record(qtbot, store: 
     assert restored.windowTitle() == "Edit outreach activity"
     assert restored.partners.value() == ["Age UK"] and restored.notes.toPlainText() == "Rained all day"
     assert store.activities.get(record_id).notes == "", "the draft is not the record until saved"
+
+
+def test_a_draft_left_by_a_crash_just_after_saving_edits_the_saved_record(qtbot, store: Store) -> None:
+    """Killed between the save and the draft's removal: the draft must not make a second record."""
+    form = open_form(qtbot, open_conversation_form, None, store)
+    type_in(qtbot, form.neighbourhood, "birk", enter=True)
+    type_in(qtbot, form.setting, "market", enter=True)
+    type_in(qtbot, form.notes, "first version")
+    qtbot.waitUntil(lambda: store.drafts.load(form.form_key) is not None, timeout=3000)
+    left_behind = store.drafts.load(form.form_key)
+    with qtbot.waitSignal(form.saved) as saved:
+        form.save()
+    qtbot.waitUntil(lambda: store.drafts.load(form.form_key) is None, timeout=3000)
+    store.drafts.save(form.form_key, left_behind)  # as if the process died before the discard ran
+
+    restored = open_form(qtbot, open_conversation_form, None, store, saved.args[0])
+    assert not restored.is_new and restored.windowTitle() == "Edit conversation"
+    assert restored.notes.toPlainText() == "first version"
+    type_in(qtbot, restored.notes, " and a second")
+    with qtbot.waitSignal(restored.saved):
+        restored.save()
+    assert store.conversations.count() == 1
+    record = store.conversations.get(saved.args[0])
+    assert record.notes == "first version and a second" and record.rev == 2

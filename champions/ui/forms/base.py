@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from pydantic import BaseModel, ValidationError
 
 from champions.domain import Problem, explain, find_personal_data, uuid7
+from champions.store import NotFoundError
 
 from .barriers import BarrierList
 from .binding import change_signal, focus_widgets, get_value, set_value
@@ -272,7 +273,9 @@ class RecordForm(QDialog):
     def load(self) -> None:
         draft = self.store.drafts.load(self.form_key)
         if draft is not None and draft.get("is_new"):
-            self.is_new = True  # a new record's draft, restored after a crash: not in the store yet
+            # A new record's draft, restored after a crash. If the crash came between saving
+            # and dropping the draft, the record exists: carry on as an edit of it.
+            self.is_new = not self._exists()
         if self.is_new:
             self.apply_state(self.defaults())
         else:
@@ -284,6 +287,13 @@ class RecordForm(QDialog):
             self.apply_state(draft["state"])
             self.show_notice(self.tr("Your unsaved changes were restored from a draft."))
         self.setWindowTitle(self.title())
+
+    def _exists(self) -> bool:
+        try:
+            self.repo().get(self.record_id)
+        except NotFoundError:
+            return False
+        return True
 
     def title(self) -> str:
         return ""
@@ -405,8 +415,10 @@ class RecordForm(QDialog):
             return False
         record, _ = self.validate()
         assert record is not None
-        if self.record is not None:
-            envelope = {k: v for k, v in self.record.model_dump().items() if k not in record.model_fields_set}
+        if not self.is_new:
+            # the envelope as stored now (a sync may have moved it on since the form opened)
+            current = self.repo().get(self.record_id)
+            envelope = {k: v for k, v in current.model_dump().items() if k not in record.model_fields_set}
             record = self.MODEL.model_validate({**envelope, **record.model_dump(exclude_unset=True)},
                                                context={"reference": self.store.reference})
         try:

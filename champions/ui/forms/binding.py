@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -61,6 +62,7 @@ def set_value(widget: QWidget, value: Any) -> None:
         widget.setText(value or "")
     elif isinstance(widget, QPlainTextEdit):
         widget.setPlainText(value or "")
+        widget.moveCursor(QTextCursor.MoveOperation.End)  # carry on where the text ends
     elif isinstance(widget, QSpinBox):
         widget.setValue(int(value))
     elif isinstance(widget, QDoubleSpinBox):

@@ -110,6 +110,7 @@ class ConversationForm(RecordForm):
         after = self.section(self.tr("What happens next"))
         self.signposted = TagPicker(field_label(c, "signposted_to"))
         self.signposted.set_choices(asset_choices(self.store))
+        self.signposted.changed.connect(self.fix_tab_order_soon)
         self.bind(after, "signposted_to", field_label(c, "signposted_to"), self.signposted)
         self.referral = QCheckBox(self.tr("A referral was made"))
         self.bind(after, "referral_made", field_label(c, "referral_made"), self.referral)
