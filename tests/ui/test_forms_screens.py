@@ -51,6 +51,9 @@ def save_shot(widget: QWidget, tmp_path: Path, name: str) -> Path:
 
 
 def place(qtbot, form: RecordForm) -> None:  # type: ignore[no-untyped-def]
+    from champions.ui.app import apply_style, make_application
+
+    apply_style(make_application())  # the app's own style sheet, so the pictures look like the app
     qtbot.addWidget(form)
     form.resize(1366, 768)
     form.activateWindow()

@@ -134,6 +134,7 @@ class RecordForm(QDialog):
         self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
         self.save_button.setAccessibleName(self.tr("Save"))
         self.save_button.setAutoDefault(False)
+        self.save_button.setObjectName("primaryButton")
         self.save_button.clicked.connect(self.save)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.save_button)
@@ -195,7 +196,7 @@ class RecordForm(QDialog):
     # -- building blocks -------------------------------------------------------------
     def section(self, title: str) -> QFormLayout:
         heading = QLabel(title)
-        heading.setObjectName("sectionHeading")
+        heading.setObjectName("sectionTitle")  # styled with the app's other section titles
         font = QFont(heading.font())
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.15) if font.pointSizeF() > 0 else None
