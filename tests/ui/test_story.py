@@ -156,3 +156,51 @@ def test_champion_logs_restarts_finds_edits_deletes_and_undoes(qtbot: Any) -> No
 
     window.shutdown()
     store.close()
+
+
+def test_keystrokes_for_a_standard_conversation(qtbot: Any) -> None:
+    """One barrier, the defaults accepted (place and day from the last entry), from Ctrl+N to Ctrl+S."""
+    store = open_default()
+    window = make_window(qtbot, store)
+    settle(qtbot, window)
+    counted = Keyboard(qtbot)
+    count = 0
+
+    def press(key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        nonlocal count
+        counted.press(key, modifier)
+        count += 1
+
+    def type_(text: str) -> None:
+        nonlocal count
+        counted.type(text)
+        count += len(text)
+
+    # the first conversation of the day sets the place
+    press(Qt.Key.Key_N, CTRL)
+    form = the_form(qtbot, window)
+    press(Qt.Key.Key_Tab)
+    type_("birk")
+    press(Qt.Key.Key_Return)
+    press(Qt.Key.Key_Tab)
+    type_("market")
+    press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(form.saved):
+        press(Qt.Key.Key_S, CTRL)
+    print(f"\nkeystrokes for the first conversation of the day (place typed): {count}")
+
+    count = 0
+    press(Qt.Key.Key_N, CTRL)
+    form = the_form(qtbot, window)
+    press(Qt.Key.Key_B, CTRL)
+    type_("safe")
+    press(Qt.Key.Key_Return)
+    with qtbot.waitSignal(form.saved) as saved:
+        press(Qt.Key.Key_S, CTRL)
+    print(f"keystrokes for a standard conversation (one barrier, defaults accepted): {count}")
+    assert count <= 25
+    record = store.conversations.get(saved.args[0])
+    assert (record.neighbourhood, record.setting, [b.code for b in record.barriers]) == (
+        "birkenhead", "market", ["TF.SAFETY"])
+    window.shutdown()
+    store.close()

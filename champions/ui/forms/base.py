@@ -75,7 +75,6 @@ class RecordForm(QDialog):
         self.record: BaseModel | None = None
         self._bindings: dict[str, QWidget] = {}
         self._rows: dict[str, FieldRow] = {}
-        self._warn_paths: list[str] = []
         self._form_layouts: list[QFormLayout] = []
         self._save_pressed = False
         self._finished = False
@@ -227,8 +226,6 @@ class RecordForm(QDialog):
              shown: QWidget | None = None) -> FieldRow:
         row = add_row(layout, label, widget, warns=warns, shown=shown)
         self.bind_widget(path, widget, row)
-        if warns:
-            self._warn_paths.append(path)
         return row
 
     def bind_widget(self, path: str, widget: QWidget, row: FieldRow | None) -> None:
