@@ -95,3 +95,31 @@ def test_activity_problems_are_shown_and_nothing_is_lost(qtbot, store: Store) ->
     assert form.languages.pending_text() == "klingon"
     assert form.duration.value() == 0
     assert store.activities.count() == 0
+
+
+def test_every_control_has_an_accessible_name_and_tab_reaches_it(qtbot, store: Store) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    form = open_form(qtbot, store)
+    form.partners.set_value(["Age UK"])
+    form.fix_tab_order()
+    focusable = [w for w in form.findChildren(QWidget)
+                 if w.isVisibleTo(form) and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                 and w.focusProxy() is None and not w.parentWidget().inherits("QComboBox")]
+    assert [type(w).__name__ for w in focusable if not w.accessibleName()] == []
+    reached = []
+    for _ in range(len(focusable) + 3):
+        reached.append(QApplication.focusWidget().accessibleName())
+        keys(qtbot, "", TAB)
+    assert reached[:12] == ["Kind of activity", "When", "How long (minutes)", "Neighbourhood", "Remove Age UK",
+                            "Partners", "People reached", "Languages", "Volunteer hours", "Materials", "Notes", "Save"]
+
+
+def test_a_draft_with_an_unreadable_field_still_opens(qtbot, store: Store) -> None:
+    """A draft written by another version of the app must not stop the form opening."""
+    store.drafts.save("outreach_activity:0190-z", {"kind": "outreach_activity", "record_id": "0190-z", "is_new": True,
+                                                   "state": {"duration_minutes": "ninety", "notes": "kept"}})
+    form = open_activity_form(None, store, "0190-z")
+    qtbot.addWidget(form)
+    assert form.notes.toPlainText() == "kept"
+    assert form.duration.value() == 60

@@ -8,6 +8,7 @@ domain model and the store's reference lists, so the rules live in one place.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -43,6 +44,8 @@ from .labels import domain_tr
 from .widgets.date_edits import TypedDateEdit, TypedDateTimeEdit
 from .widgets.field_message import PROBLEM_COLOUR
 from .widgets.tag_picker import TagPicker
+
+log = logging.getLogger(__name__)
 
 DRAFT_DELAY_MS = 1000  # the first change starts it; later ones ride along: written < 2 s after any change
 VALIDATE_DELAY_MS = 300
@@ -261,7 +264,10 @@ class RecordForm(QDialog):
     def apply_state(self, state: dict[str, Any]) -> None:
         for path, widget in self._bindings.items():
             if path in state:
-                set_value(widget, state[path])
+                try:
+                    set_value(widget, state[path])
+                except (TypeError, ValueError, AttributeError):  # a draft from another version
+                    log.warning("could not restore %s from %r", path, state[path])
         for path, text in state.get("pending", {}).items():
             widget = self._bindings.get(path)
             if isinstance(widget, TagPicker):
