@@ -10,7 +10,8 @@ Every figure has a baseline taken in this run, on this disk, with the same file 
   transaction) against the same rows written by hand: BEGIN IMMEDIATE, INSERTs, COMMIT.
   Store and raw saves alternate, so background load hits both alike. Target: <= 2x raw.
 - bulk save: ``repo.save_many(records)`` of generated records against ``executemany`` of
-  the same rows in one transaction. Target: >= 50% of raw throughput.
+  the same rows in one transaction, each twice on fresh files in the order raw, store,
+  store, raw; the best of each is compared. Target: >= 50% of raw throughput.
 - search: ``repo.query(Query(text=..., limit=50))`` (first page, newest first, records
   parsed) over --rows conversations, against the same SQL run raw. Target: p95 < 50 ms.
   The search file is the bulk file topped up with raw inserts of generated records, 50,000
@@ -33,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from champions.domain import Conversation, ReferenceLists, utcnow  # noqa: E402
+from champions.domain import Conversation, ReferenceLists, load_default_items, utcnow  # noqa: E402
 from champions.domain.samples import SampleGenerator  # noqa: E402
 from champions.store import Query, Store  # noqa: E402
 from champions.store.kinds import SLOTS, SPECS, conversation_barriers, iso, seq_base  # noqa: E402
@@ -138,28 +139,34 @@ def bench_single(folder: Path, key: bytes, n: int) -> bool:
 
 
 def bench_bulk(folder: Path, key: bytes, n: int) -> tuple[bool, Path]:
-    store = Store.open(folder / "bulk-store.db", key)
-    raw = Store.open(folder / "bulk-raw.db", key)
-    gen = SampleGenerator(seed=2, reference=store.reference)
-    print(f"bulk save ({n:,} generated conversations, one transaction) ...", flush=True)
-    records = list(gen.conversations(n))
-    rows = Rows(raw._conn, raw.reference).make(records)
-    t = time.perf_counter()
-    write_raw(raw._conn, rows)
-    raw_s = time.perf_counter() - t
-    del rows
-    t = time.perf_counter()
-    saved = store.conversations.save_many(records)
-    store_s = time.perf_counter() - t
-    assert saved == n
-    store.close()
-    raw.close()
-    share = raw_s / store_s
+    """Raw, store, store, raw (ABBA) on fresh files: load that drifts during the run hits both alike."""
+    print(f"bulk save ({n:,} generated conversations, one transaction; raw, store, store, raw) ...", flush=True)
+    reference = ReferenceLists(load_default_items())
+    records = list(SampleGenerator(seed=2, reference=reference).conversations(n))
+    rows = None
+    raw_s: list[float] = []
+    store_s: list[float] = []
+    for round_, side in enumerate(("raw", "store", "store", "raw")):
+        store = Store.open(folder / f"bulk-{side}-{round_}.db", key)
+        if side == "raw":
+            if rows is None:  # the same rows for both raw rounds: both files start empty
+                rows = Rows(store._conn, store.reference).make(records)
+            t = time.perf_counter()
+            write_raw(store._conn, rows)
+            raw_s.append(time.perf_counter() - t)
+        else:
+            t = time.perf_counter()
+            assert store.conversations.save_many(records) == n
+            store_s.append(time.perf_counter() - t)
+        store.close()
+        print(f"  {side:5}  {n / (raw_s if side == 'raw' else store_s)[-1]:10,.0f} records/s", flush=True)
+    best_raw, best_store = min(raw_s), min(store_s)
+    share = best_raw / best_store
     ok = share >= 0.5
-    print(f"  store  {n / store_s:10,.0f} records/s ({store_s:.1f} s)")
-    print(f"  raw    {n / raw_s:10,.0f} records/s ({raw_s:.1f} s)")
+    print(f"  store  {n / best_store:10,.0f} records/s (best of 2: {best_store:.1f} s)")
+    print(f"  raw    {n / best_raw:10,.0f} records/s (best of 2: {best_raw:.1f} s)")
     print(f"  store throughput = {share:.0%} of raw      target >= 50%: {verdict(ok)}")
-    return ok, folder / "bulk-store.db"
+    return ok, folder / "bulk-store-1.db"
 
 
 def bench_search(path: Path, key: bytes, rows: int, runs: int) -> bool:

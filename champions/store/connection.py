@@ -89,6 +89,8 @@ def identify(path: Path, key: bytes | None, latest_version: int) -> int:
 def connect(path: Path, key: bytes | None, *, latest_version: int, check: bool = True) -> Connection:
     """Open (or create) the database with WAL, foreign keys, synchronous=FULL and a busy timeout."""
     path = Path(path)
+    if key is not None and len(key) != 32:
+        raise ValueError("A Champions database key is exactly 32 bytes (256 bits).")
     path.parent.mkdir(parents=True, exist_ok=True)
     existing = database_exists(path)
     if existing and check:
@@ -108,6 +110,12 @@ def connect(path: Path, key: bytes | None, *, latest_version: int, check: bool =
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if check:
             quick_check(conn, path)
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > latest_version:  # identify() saw the main file only; the -wal may hold a newer schema
+            raise SchemaTooNew(
+                f"{path} was made by a newer version of Champions (schema {version}; this version knows up to "
+                f"{latest_version}). Update Champions to open it."
+            )
     except BaseException:
         conn.close()
         raise

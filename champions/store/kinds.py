@@ -29,7 +29,7 @@ def iso(value: datetime) -> str:
     """One fixed-width UTC format, so text order is time order in indexes and range filters."""
     if value.tzinfo is not timezone.utc:
         value = value.astimezone(timezone.utc)  # naive times are local per Python; the domain makes them UTC first
-    return value.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"  # == strftime(ISO_FORMAT), faster
+    return value.isoformat(timespec="microseconds")[:-6] + "Z"  # == strftime(ISO_FORMAT) without "+00:00", faster
 
 
 def parse_iso(text: str) -> datetime:

@@ -181,3 +181,9 @@ def test_opening_twice_keeps_the_data_and_does_not_seed_again(db_path: Path, key
         assert s.conversations.get(saved.id) == saved
         assert s.reference_items.count() == len(s.reference.all_items())
         assert s.last_backup is None  # nothing to migrate, so no backup copy
+
+
+def test_a_key_must_be_256_bits(db_path: Path) -> None:
+    with pytest.raises(ValueError, match="exactly 32 bytes"):
+        Store.open(db_path, b"short")
+    assert not db_path.exists()
