@@ -444,3 +444,32 @@ def test_save_from_the_closing_question(qtbot, store: Store) -> None:
         qtbot.keyClick(save, Qt.Key.Key_Space)
     assert store.conversations.get(saved.args[0]).neighbourhood == "birkenhead"
     assert not form.isVisible()
+
+
+def test_a_barrier_without_a_category_is_explained_on_its_row(qtbot, store: Store) -> None:
+    form = open_form(qtbot, store)
+    keys = Keyboard(qtbot)
+    keys.tab()
+    keys.type("birk")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    keys.type("market")
+    keys.press(Qt.Key.Key_Return)
+    keys.press(Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    keys.press(Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    keys.type("cost")
+    keys.press(Qt.Key.Key_Return)
+    keys.tab()
+    keys.type("can't afford the bus fare")
+    keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    first = form.barriers.rows[0]
+    assert first.code_row.problem.message == "Choose which barrier you heard."
+    assert not form.barriers.rows[1].code_row.problem.isVisible()
+    assert QApplication.focusWidget() is first.code
+    assert form.summary.text().splitlines()[1] == "• Barrier 1: Choose which barrier you heard."
+    first.remove.setFocus()
+    keys.press(Qt.Key.Key_Space)
+    with qtbot.waitSignal(form.saved) as saved:
+        keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert [(b.code, b.quote) for b in store.conversations.get(saved.args[0]).barriers] == [
+        ("PI.COST", "can't afford the bus fare")]

@@ -9,10 +9,11 @@ domain model and the store's reference lists, so the rules live in one place.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -568,8 +569,12 @@ class RecordForm(QDialog):
 
 
 def _with_label(problem: Problem) -> str:
-    """The summary names the field unless the message already starts with it."""
+    """The summary names the field (and which barrier) unless the message already starts with it."""
     label, message = domain_tr(problem.label), domain_tr(problem.message)
+    row = re.fullmatch(r"barriers\.(\d+)\.(\w+)", problem.field)
+    if row is not None:
+        which = QCoreApplication.translate("BarrierEditor", "Barrier {0}").replace("{0}", str(int(row[1]) + 1))
+        return f"{which}: {message}" if row[2] == "code" else f"{which}, {label}: {message}"
     return message if message.startswith(label) else f"{label}: {message}"
 
 
