@@ -65,6 +65,17 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Pending:
+    """An outbox entry as it goes on the wire: the payload stays the JSON text it was saved as."""
+
+    seq: int
+    kind: str
+    record_id: str
+    rev: int
+    payload: str
+
+
+@dataclass(frozen=True)
 class Conflict:
     record_id: str
     kind: str
@@ -80,6 +91,17 @@ class PullOutcome:
     applied: int = 0
     skipped_local_changes: list[str] = field(default_factory=list)
     unchanged: int = 0
+
+
+_STAMPS = frozenset({"org_id", "author_id", "device_id", "updated_at", "created_at"})
+
+
+def _same_content(local: dict[str, Any], hub: dict[str, Any]) -> bool:
+    """The same record apart from the stamps the hub adds (org, author, device) and timestamps."""
+    if local == hub:
+        return True
+    keys = (local.keys() | hub.keys()) - _STAMPS
+    return all(local.get(k) == hub.get(k) for k in keys)
 
 
 def _model(kind: str, data: dict[str, Any]) -> Envelope:
@@ -157,30 +179,77 @@ class Incoming:
 
     # ---- push answers ------------------------------------------------------------------
 
-    def record_answers(self, answers: list[Answer], bases: dict[int, OutboxEntry]) -> None:
+    def pending(self, limit: int) -> list[Pending]:
+        """The oldest waiting changes, in order, without parsing them (they were validated when saved)."""
+        rows = self._conn.execute(
+            "SELECT seq, kind, record_id, rev, payload FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT ?", (limit,)
+        ).fetchall()
+        return [Pending(*row) for row in rows]
+
+    def mark_sending(self, entries: list[Pending], batch_id: str) -> None:
+        """pending -> sending for a whole batch in one transaction (bulk statements, one event per kind)."""
+        now = iso(utcnow())
+        with self.store._transaction() as events:
+            self._conn.executemany(
+                "UPDATE outbox SET state = 'sending', batch_id = ?, reason = NULL, updated_at = ? "
+                "WHERE seq = ? AND state IN ('pending', 'sending')",
+                [(batch_id, now, e.seq) for e in entries],
+            )
+            self._mirror_many([(e.kind, e.record_id, e.rev, "sending", None) for e in entries], events)
+
+    def record_answers(self, answers: list[Answer], entries: dict[int, Pending]) -> None:
         """Store the hub's answers for a batch in one transaction; accepted ones become the new base."""
         now = iso(utcnow())
-        outbox = self.store.outbox
+        known = [a for a in answers if a.seq in entries]
         with self.store._transaction() as events:
-            for answer in answers:
-                rows = self._conn.execute(
-                    "UPDATE outbox SET state = ?, reason = ?, updated_at = ? WHERE seq = ? RETURNING kind, record_id, rev",
-                    (answer.state, answer.reason, now, answer.seq),
-                ).fetchall()
-                if not rows:
-                    continue
-                events.extend(outbox._mirror(*rows[0], answer.state, answer.reason))
-                entry = bases.get(answer.seq)
-                if answer.state == "synced" and entry is not None:
-                    self._set_base(entry.kind, entry.record_id, entry.rev, entry.payload, only_newer=True)
+            self._conn.executemany(
+                "UPDATE outbox SET state = ?, reason = ?, updated_at = ? WHERE seq = ?",
+                [(a.state, a.reason, now, a.seq) for a in known],
+            )
+            self._mirror_many([(entries[a.seq].kind, entries[a.seq].record_id, entries[a.seq].rev, a.state, a.reason)
+                               for a in known], events)
+            synced = [entries[a.seq] for a in known if a.state == "synced"]
+            self._conn.executemany(
+                "INSERT INTO sync_base (record_id, kind, rev, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (record_id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev, data = excluded.data "
+                "WHERE excluded.rev >= sync_base.rev",
+                [(e.record_id, e.kind, e.rev, e.payload) for e in synced],
+            )
 
-    def _set_base(self, kind: str, record_id: str, rev: int, data: dict[str, Any], *, only_newer: bool = False) -> None:
-        cond = "WHERE excluded.rev >= sync_base.rev" if only_newer else ""
+    def _mirror_many(self, rows: list[tuple[str, str, int, str, str | None]], events: list[ChangeEvent]) -> None:
+        """Show each entry's state on its record, where the entry is the record's latest revision."""
+        by_kind: dict[str, list[tuple[str, str | None, str, int]]] = {}
+        for kind, record_id, rev, state, reason in rows:
+            by_kind.setdefault(kind, []).append((state, reason, record_id, rev))
+        for kind, params in by_kind.items():
+            self._conn.executemany(
+                f"UPDATE {SPECS[kind].table} SET sync_state = ?, sync_reason = ? WHERE id = ? AND rev = ?", params)
+            if len(params) == 1:
+                events.append(ChangeEvent(kind, params[0][2], "sync"))
+            else:
+                events.append(ChangeEvent(kind, None, "sync"))
+
+    def _set_base(self, kind: str, record_id: str, rev: int, data: dict[str, Any]) -> None:
         self._conn.execute(
             "INSERT INTO sync_base (record_id, kind, rev, data) VALUES (?, ?, ?, ?) "
-            f"ON CONFLICT (record_id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev, data = excluded.data {cond}",
+            "ON CONFLICT (record_id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev, data = excluded.data",
             (record_id, kind, rev, json.dumps(data)),
         )
+
+    def _locals(self, latest: dict[str, tuple[str, int, dict[str, Any]]]) -> dict[str, tuple[int, str, dict[str, Any]]]:
+        """(rev, sync_state, record) of the local copies of these records, a few queries per page."""
+        by_kind: dict[str, list[str]] = {}
+        for record_id, (kind, _rev, _record) in latest.items():
+            by_kind.setdefault(kind, []).append(record_id)
+        found: dict[str, tuple[int, str, dict[str, Any]]] = {}
+        for kind, ids in by_kind.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ", ".join("?" * len(chunk))
+                for rid, rev, state, data in self._conn.execute(
+                        f"SELECT id, rev, sync_state, data FROM {SPECS[kind].table} WHERE id IN ({marks})", chunk):
+                    found[rid] = (rev, state, json.loads(data))
+        return found
 
     # ---- conflicts ---------------------------------------------------------------------
 
@@ -271,8 +340,10 @@ class Incoming:
             latest: dict[str, tuple[str, int, dict[str, Any]]] = {}
             for kind, record_id, rev, record in changes:
                 latest[record_id] = (kind, rev, record)  # a page holds each record once, but be safe
+            locals_ = self._locals(latest)
+            bases: list[tuple[str, str, int, str]] = []
             for record_id, (kind, rev, record) in latest.items():
-                local = self.local(kind, record_id)
+                local = locals_.get(record_id)
                 if local is not None and local[1] != "synced":
                     outcome.skipped_local_changes.append(record_id)
                     self._conn.execute(
@@ -280,8 +351,8 @@ class Incoming:
                         (rev, json.dumps(record), record_id, rev),
                     )
                     continue
-                self._set_base(kind, record_id, rev, record, only_newer=True)
-                if local is not None and (local[0] > rev or (local[0] == rev and local[2] == record)):
+                bases.append((record_id, kind, rev, json.dumps(record)))
+                if local is not None and (local[0] > rev or (local[0] == rev and _same_content(local[2], record))):
                     outcome.unchanged += 1  # our own push coming back, or we have newer (the seeded lists)
                     continue
                 writer = writers.get(kind)
@@ -290,6 +361,11 @@ class Incoming:
                 stored = {**record, "rev": max(rev, 1)}  # the store counts revs from 1; the base keeps the hub's
                 writer.write(_model(kind, stored), remote_state="synced")
                 outcome.applied += 1
+            self._conn.executemany(
+                "INSERT INTO sync_base (record_id, kind, rev, data) VALUES (?, ?, ?, ?) ON CONFLICT (record_id) "
+                "DO UPDATE SET kind = excluded.kind, rev = excluded.rev, data = excluded.data WHERE excluded.rev > sync_base.rev",
+                bases,
+            )
             for writer in writers.values():
                 writer.flush()
             for kind in writers:

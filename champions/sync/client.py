@@ -191,7 +191,11 @@ class HubClient:
         return self._call("GET", "/v1/me", p.MeResponse)
 
     def push(self, request: p.PushRequest) -> p.PushResponse:
-        return self._call("POST", "/v1/push", p.PushResponse, json_body=request.model_dump(mode="json"))
+        return self._call("POST", "/v1/push", p.PushResponse, raw_body=request.model_dump_json().encode("utf-8"))
+
+    def push_body(self, body: bytes) -> p.PushResponse:
+        """Push an already serialised PushRequest (the engine builds it from the saved JSON texts)."""
+        return self._call("POST", "/v1/push", p.PushResponse, raw_body=body)
 
     def pull(self, since: int, limit: int = p.PULL_DEFAULT_LIMIT) -> p.PullResponse:
         return self._call("GET", "/v1/pull", p.PullResponse, params={"since": since, "limit": limit})
@@ -205,6 +209,7 @@ class HubClient:
         model: type[M],
         *,
         json_body: Any = None,
+        raw_body: bytes | None = None,
         params: dict[str, Any] | None = None,
         auth: bool = True,
     ) -> M:
@@ -213,12 +218,13 @@ class HubClient:
             if not self.token:
                 raise NotEnrolled("This laptop is not connected to a hub yet. Enrol with the invite code from your coordinator.")
             headers["Authorization"] = f"Bearer {self.token}"
-        data: bytes | None = None
+        data = raw_body
         if json_body is not None:
             data = json.dumps(json_body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        if data is not None:
             headers["Content-Type"] = "application/json"
             if len(data) > GZIP_OVER:
-                data = gzip.compress(data, compresslevel=5)
+                data = gzip.compress(data, compresslevel=1)  # fast: most of the gain, little CPU
                 headers["Content-Encoding"] = "gzip"
         url = self.hub_url + path
         try:

@@ -17,6 +17,7 @@ leaves a state the next run finishes from:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -26,8 +27,7 @@ from typing import Any
 
 from champions.domain import uuid7, utcnow
 from champions.store import Store
-from champions.store.incoming import Answer, Conflict, Incoming
-from champions.store.outbox import OutboxEntry
+from champions.store.incoming import Answer, Conflict, Incoming, Pending
 
 from . import protocol as p
 from .client import HubClient
@@ -58,6 +58,7 @@ class SyncReport:
     kept_both: int = 0
     pulled: int = 0
     seconds: float = 0.0
+    push_seconds: float = 0.0
 
     def summary(self) -> str:
         parts = [f"sent {self.sent}", f"received {self.pulled}"]
@@ -81,8 +82,21 @@ class SyncStatus:
 
 @dataclass
 class _Batch:
-    entries: list[OutboxEntry]
-    changes: list[p.Change] = field(default_factory=list)
+    entries: list[Pending]
+    bases: list[int | None] = field(default_factory=list)
+
+    def body(self, batch_id: str) -> bytes:
+        """The PushRequest JSON, built around the payload texts as saved (no parse, no re-dump)."""
+        parts = [
+            '{"kind":%s,"id":%s,"rev":%d,"base_rev":%s,"record":%s}'
+            % (json.dumps(e.kind), json.dumps(e.record_id), e.rev, "null" if b is None else int(b), e.payload)
+            for e, b in zip(self.entries, self.bases)
+        ]
+        return ('{"batch_id":%s,"changes":[%s]}' % (json.dumps(batch_id), ",".join(parts))).encode("utf-8")
+
+    def changes(self) -> list[p.Change]:
+        return [p.Change(kind=e.kind, id=e.record_id, rev=e.rev, base_rev=b, record=json.loads(e.payload))
+                for e, b in zip(self.entries, self.bases)]
 
 
 def _reason(result: p.ChangeResult) -> str:
@@ -132,6 +146,7 @@ class SyncEngine:
             client = self._client_for_identity()
             self.store.outbox.requeue_sending()  # cut off by a crash or a lost connection
             self._push(client, report)
+            report.push_seconds = time.monotonic() - started
             self._pull(client, report)
         except SyncError as exc:
             self._remember_problem(exc)
@@ -166,7 +181,7 @@ class SyncEngine:
 
     # ---- push ------------------------------------------------------------------------------
 
-    def _prepare(self, entries: list[OutboxEntry]) -> _Batch:
+    def _prepare(self, entries: list[Pending]) -> _Batch:
         batch = _Batch(entries)
         bases = self.ledger.base_revs(e.record_id for e in entries)
         previous: dict[str, int] = {}
@@ -174,8 +189,7 @@ class SyncEngine:
             base = previous.get(entry.record_id, bases.get(entry.record_id))
             if base is not None and base >= entry.rev:
                 base = None  # never claim a base at or above the rev; the hub decides by authorship
-            batch.changes.append(p.Change(kind=entry.kind, id=entry.record_id, rev=entry.rev, base_rev=base,
-                                          record=entry.payload))
+            batch.bases.append(base)
             previous[entry.record_id] = entry.rev
         return batch
 
@@ -184,14 +198,14 @@ class SyncEngine:
         rounds_left = self.store.unsynced_count() // max(size, 1) + 50  # merges add a few rows; never loop forever
         while rounds_left > 0:
             rounds_left -= 1
-            entries = self.store.outbox.pending(size)
+            entries = self.ledger.pending(size)
             if not entries:
                 return
             batch_id = uuid7()
-            self.store.outbox.mark_sending([e.seq for e in entries], batch_id)
+            self.ledger.mark_sending(entries, batch_id)
             batch = self._prepare(entries)
             try:
-                answer = client.push(p.PushRequest(batch_id=batch_id, changes=batch.changes))
+                answer = client.push_body(batch.body(batch_id))
             except ServerRejected as exc:
                 self.store.outbox.requeue_sending()
                 if exc.status == 413 and size > 1:
@@ -227,7 +241,7 @@ class SyncEngine:
         self.ledger.record_answers(answers, {e.seq: e for e in batch.entries})
         for record_id, (kind, hub_record) in conflicts.items():
             if hub_record is None:
-                self.ledger.record_answers([Answer(e.seq, "pending") for e in batch.entries if e.record_id == record_id], {})
+                self.ledger.record_answers([Answer(e.seq, "pending") for e in batch.entries if e.record_id == record_id], {e.seq: e for e in batch.entries})
                 continue
             outcome = self.ledger.resolve(kind, record_id, hub_record, three_way_merge)
             if outcome == "merged":
@@ -265,5 +279,5 @@ class SyncEngine:
         identity = current_identity(self.store)
         if identity is None:
             raise NotEnrolled("This laptop was never connected to a hub, so there is no coordinator to export for.")
-        batch = self._prepare(self.ledger.unsynced_entries())
-        return write_export(Path(path), batch.changes, identity=identity.for_export())
+        entries = [Pending(e.seq, e.kind, e.record_id, e.rev, json.dumps(e.payload)) for e in self.ledger.unsynced_entries()]
+        return write_export(Path(path), self._prepare(entries).changes(), identity=identity.for_export())

@@ -124,12 +124,12 @@ def test_an_edit_saved_while_its_batch_is_in_flight_goes_out_later(hub, laptops)
     record = amina.store.conversations.save(next(amina.samples.conversations(1)))
     other = amina.store.reopen()  # the GUI's connection while the engine syncs on its own
     client = amina.engine._client_for_identity()
-    real_push = client.push
+    real_push = client.push_body
 
     def push_then_edit(request):
         answer = real_push(request)  # the hub has committed rev 1; its answer is on the way
         other.conversations.save(other.conversations.get(record.id).model_copy(update={"notes": "edited meanwhile"}))
-        client.push = real_push  # type: ignore[method-assign]
+        client.push_body = real_push  # type: ignore[method-assign]
         raise_after_edit.append(answer)
         return answer
 
@@ -145,12 +145,12 @@ def test_an_edit_saved_while_its_batch_is_in_flight_goes_out_later(hub, laptops)
                                       amina.store.conversations.get(record.id).notes))
 
     amina.engine.ledger.record_answers = record_then_look  # type: ignore[method-assign]
-    client.push = push_then_edit  # type: ignore[method-assign]
+    client.push_body = push_then_edit  # type: ignore[method-assign]
     amina.engine.batch_size = 1
     try:
         first = amina.engine.run_once()
     finally:
-        client.push = real_push  # type: ignore[method-assign]
+        client.push_body = real_push  # type: ignore[method-assign]
         other.close()
     # rev 1's answer did not touch rev 2: still waiting, still the local version
     assert seen_after_answer == [(["synced", "pending"], "pending", "edited meanwhile")]

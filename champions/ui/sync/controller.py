@@ -103,7 +103,8 @@ class SyncController(QObject):
                  interval_minutes: int | None = None, debounce_ms: int = SAVE_DEBOUNCE_MS) -> None:
         super().__init__(parent)
         self.store = store
-        self.engine_factory = engine_factory or (lambda s: SyncEngine(s))
+        # Batches of 250 keep each step on the worker short, so the GUI thread never waits long for the GIL.
+        self.engine_factory = engine_factory or (lambda s: SyncEngine(s, batch_size=250, pull_limit=250))
         self.worker = StoreWorker(store, self, name="sync")
         self.events = StoreEvents(store, self)
         self.view = SyncView()
