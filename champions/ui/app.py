@@ -105,6 +105,25 @@ def offer_drafts(window: QWidget, store: Any) -> None:
     offer(window, store)
 
 
+def install_sync_if_available(window: Any, store: Any) -> Any:
+    """Sync lives in ``champions.ui.sync``; the window still works without it."""
+    try:
+        from .sync.install import install_sync
+    except ImportError:  # pragma: no cover - only in a build without sync
+        log.warning("sync is not available in this build")
+        return None
+    return install_sync(window, store)
+
+
+def build_window(store: Any, demo: bool = False) -> Any:
+    """The main window as the app shows it: the shell with sync plugged in."""
+    from .main_window import MainWindow
+
+    window = MainWindow(store, demo=demo)
+    install_sync_if_available(window, store)
+    return window
+
+
 def run(args: Namespace) -> int:
     """Open the main window and run until it closes; the process's exit code."""
     from ..store import StoreError
@@ -122,13 +141,11 @@ def run(args: Namespace) -> int:
         QMessageBox.critical(None, title, text)
         return EXIT_STORE_REFUSED
 
-    from .main_window import MainWindow
-
     window: Any = None
     try:
         if getattr(args, "demo", False):
             fill_demo(store)
-        window = MainWindow(store, demo=bool(getattr(args, "demo", False)))
+        window = build_window(store, demo=bool(getattr(args, "demo", False)))
         window.show()
         offer_drafts(window, store)
         return app.exec()

@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
             page.delete_requested.connect(lambda record_id, p=page: self.delete_record(p, record_id))
         for worker in (self.worker, self.counter):
             worker.job_failed.connect(self._job_failed)
+        for page in (self.conversations, self.outreach):
+            page.model.page_failed.connect(self._job_failed)
 
     def retranslate(self) -> None:
         title = self.tr("Champions")

@@ -30,8 +30,7 @@ def take_screenshots(out: Path, font_scale: float = 1.0) -> None:
     from PySide6.QtGui import QFont
 
     from champions.store import open_default
-    from champions.ui.app import apply_style, fill_demo, make_application
-    from champions.ui.main_window import MainWindow
+    from champions.ui.app import apply_style, build_window, fill_demo, make_application
 
     app = make_application()
     if font_scale != 1.0:
@@ -41,7 +40,7 @@ def take_screenshots(out: Path, font_scale: float = 1.0) -> None:
     apply_style(app)
     store = open_default(demo=True)
     fill_demo(store)
-    window = MainWindow(store, demo=True)
+    window = build_window(store, demo=True)
     window.resize(*SIZE)
     window.show()
 

@@ -52,6 +52,7 @@ class RecordTableModel(QAbstractTableModel):
 
     loaded = Signal(int)  # a search finished: the number of matching records
     rows_ready = Signal()  # a page of cells arrived
+    page_failed = Signal(object)  # building a page failed; the error, for the status bar
 
     def __init__(
         self,
@@ -112,8 +113,8 @@ class RecordTableModel(QAbstractTableModel):
         self._requested = set()
         self._arrived = set()
         self.endResetModel()
-        for page in range((self._exposed + self._page_size - 1) // self._page_size):
-            self._request_page(page)  # ask now, rather than wait for the view to paint
+        if self._exposed:
+            self._request_page(0)  # ask now, rather than wait for the view to paint
         self.loaded.emit(len(self._ids))
 
     # -- paging -------------------------------------------------------------------
@@ -121,17 +122,19 @@ class RecordTableModel(QAbstractTableModel):
         return not parent.isValid() and self._exposed < len(self._ids)
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        """Expose more rows: a page at first, then as many again, so reaching the end of a
+        million takes a dozen inserts, not five thousand. Only the first new page is built now;
+        the others are built when the view paints them."""
         if parent.isValid():
             return
-        more = min(self._page_size, len(self._ids) - self._exposed)
+        more = min(max(self._page_size, self._exposed), len(self._ids) - self._exposed)
         if more <= 0:
             return
         first = self._exposed
         self.beginInsertRows(QModelIndex(), first, first + more - 1)
         self._exposed += more
         self.endInsertRows()
-        for page in range(first // self._page_size, (self._exposed - 1) // self._page_size + 1):
-            self._request_page(page)
+        self._request_page(first // self._page_size)
 
     def _request_page(self, page: int) -> None:
         if page in self._requested:
@@ -144,7 +147,14 @@ class RecordTableModel(QAbstractTableModel):
         self._worker.submit(
             lambda store: build_rows(store, repo_name, ids, columns),
             lambda rows: self._page_arrived(generation, page, rows),
+            lambda exc: self._page_failed(generation, page, exc),
         )
+
+    def _page_failed(self, generation: int, page: int, exc: BaseException) -> None:
+        """Forget the request so the page is asked for again the next time it is shown."""
+        if generation == self._generation:
+            self._requested.discard(page)
+        self.page_failed.emit(exc)
 
     def _page_arrived(self, generation: int, page: int, rows: dict[str, Row]) -> None:
         if generation != self._generation:
@@ -216,10 +226,9 @@ class RecordTableModel(QAbstractTableModel):
     def row_of(self, record_id: str) -> int:
         """The row of an id among the exposed rows, or -1."""
         try:
-            row = self._ids.index(record_id)
+            return self._ids.index(record_id, 0, self._exposed)
         except ValueError:
             return -1
-        return row if row < self._exposed else -1
 
     def columns(self) -> tuple[Column, ...]:
         return self._columns
