@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QDateEdit,
     QDateTimeEdit,
     QDialog,
@@ -240,6 +241,13 @@ class RecordForm(QDialog):
         signal.connect(lambda *_a, w=widget: self._changed(w))
         if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # no changes by a stray mouse wheel
+
+    @staticmethod
+    def scaled_checkbox(text: str) -> QCheckBox:
+        """A checkbox whose box grows with the text (Qt keeps it at 13 px, tiny at 200% text)."""
+        box = QCheckBox(text)
+        box.setStyleSheet("QCheckBox::indicator { width: 0.9em; height: 0.9em; }")
+        return box
 
     def new_datetime_edit(self) -> QDateTimeEdit:
         edit = TypedDateTimeEdit()

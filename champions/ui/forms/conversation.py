@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QSizePolicy, QSpinBox, QWidget
 
 from champions.domain import Conversation, GroupsReached, is_district
 
@@ -112,9 +112,9 @@ class ConversationForm(RecordForm):
         self.signposted.set_choices(asset_choices(self.store))
         self.signposted.changed.connect(self.fix_tab_order_soon)
         self.bind(after, "signposted_to", field_label(c, "signposted_to"), self.signposted)
-        self.referral = QCheckBox(self.tr("A referral was made"))
+        self.referral = self.scaled_checkbox(self.tr("A referral was made"))
         self.bind(after, "referral_made", field_label(c, "referral_made"), self.referral)
-        self.follow_up = QCheckBox(self.tr("Follow up on"))
+        self.follow_up = self.scaled_checkbox(self.tr("Follow up on"))
         self.follow_up.setAccessibleName(self.tr("Follow-up needed"))
         self.follow_up_on = self.new_date_edit()
         self.follow_up_on.setAccessibleName(field_label(c, "follow_up_on"))
