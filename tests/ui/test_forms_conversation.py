@@ -416,6 +416,7 @@ def test_signposting_picks_a_community_asset_by_typing(qtbot, store: Store) -> N
     keys.tab()
     keys.type("market")
     keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.signposted._completer.model().rowCount() == 2)  # read off the GUI thread
     keys.tab_to("Signposted to")
     keys.type("food")
     keys.press(Qt.Key.Key_Return)
@@ -426,6 +427,9 @@ def test_signposting_picks_a_community_asset_by_typing(qtbot, store: Store) -> N
         keys.press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     record = store.conversations.get(saved.args[0])
     assert record.signposted_to == [asset.id] and record.referral_made
+
+    edit = open_form(qtbot, store, record.id)  # the chip is named once the assets arrive
+    qtbot.waitUntil(lambda: [c.label for c in edit.signposted.chips()] == ["Wallasey Food Bank (St Hilary's)"])
 
 
 def test_save_from_the_closing_question(qtbot, store: Store) -> None:

@@ -297,7 +297,7 @@ class RecordForm(QDialog):
         self._baseline = self.state()
         if draft:
             self._draft_exists = True
-            self.apply_state(draft["state"])
+            self.apply_state(draft.get("state") or {})
             self.show_notice(self.tr("Your unsaved changes were restored from a draft."))
         self.setWindowTitle(self.title())
 

@@ -109,7 +109,9 @@ class ConversationForm(RecordForm):
 
         after = self.section(self.tr("What happens next"))
         self.signposted = TagPicker(field_label(c, "signposted_to"))
-        self.signposted.set_choices(asset_choices(self.store))
+        # The asset list can be long: read it on the form's worker, not while the form opens.
+        self._writer.fetched.connect(self._fetched)
+        self._writer.fetch("assets", asset_choices)
         self.signposted.changed.connect(self.fix_tab_order_soon)
         self.bind(after, "signposted_to", field_label(c, "signposted_to"), self.signposted)
         self.referral = self.scaled_checkbox(self.tr("A referral was made"))
@@ -136,6 +138,10 @@ class ConversationForm(RecordForm):
         QShortcut(QKeySequence("Ctrl+B"), self, activated=lambda: self.barriers.add_row(focus=True))
         self.neighbourhood.changed.connect(self._district_hint)
         self.district.editingFinished.connect(self._neighbourhood_from_district)
+
+    def _fetched(self, name: str, result: Any) -> None:
+        if name == "assets":
+            self.signposted.set_choices(result)
 
     def _picker(self, layout: Any, path: str, label: str, list_name: str) -> TagPicker:
         picker = TagPicker(label)

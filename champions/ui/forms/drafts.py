@@ -1,4 +1,4 @@
-"""Drafts: written off the GUI thread, in order, on the form's own store connection.
+"""Drafts (and the form's larger reads): off the GUI thread, in order, on the form's own connection.
 
 A form's state is written within about a second of a change, so a crash, a kill
 or a power cut loses at most that second. One worker thread per form keeps the
@@ -22,6 +22,7 @@ class DraftWriter(QObject):
     written = Signal(str)
     discarded = Signal(str)
     failed = Signal(str, str)
+    fetched = Signal(str, object)  # name, result: a read the form asked for (e.g. the assets)
 
     def __init__(self, store: Any) -> None:
         super().__init__()
@@ -35,6 +36,10 @@ class DraftWriter(QObject):
 
     def discard(self, form_key: str) -> Future[None] | None:
         return self._submit(self._discard, form_key)
+
+    def fetch(self, name: str, read: Any) -> Future[None] | None:
+        """Run ``read(store)`` on the worker's connection; the result arrives as ``fetched(name, result)``."""
+        return self._submit(self._fetch, name, read)
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait for every write asked for so far (used when the form closes)."""
@@ -75,6 +80,10 @@ class DraftWriter(QObject):
     def _discard(self, form_key: str) -> None:
         self._drafts().discard(form_key)
         self._emit(self.discarded, form_key)
+
+    def _fetch(self, name: str, read: Any) -> None:
+        self._drafts()  # opens the worker's connection if needed
+        self._emit(self.fetched, name, read(self._own))
 
     def _close_own(self) -> None:
         if self._own is not None:

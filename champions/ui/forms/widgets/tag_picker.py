@@ -27,15 +27,19 @@ class Chip(QPushButton):
     remove_requested = Signal(str)
 
     def __init__(self, code: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"{text}  ✕", parent)
+        super().__init__(parent)
         self.code = code
-        self.label = text
         self.setAutoDefault(False)
         self.setObjectName("chip")
-        self.setAccessibleName(_tr("Remove {0}").replace("{0}", text))
-        self.setToolTip(_tr("Remove {0}").replace("{0}", text))
         self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.clicked.connect(lambda: self.remove_requested.emit(self.code))
+        self.rename(text)
+
+    def rename(self, text: str) -> None:
+        self.label = text
+        self.setText(f"{text}  ✕")
+        self.setAccessibleName(_tr("Remove {0}").replace("{0}", text))
+        self.setToolTip(_tr("Remove {0}").replace("{0}", text))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -75,9 +79,12 @@ class TagPicker(QFrame):
 
     # -- what the form reads and writes ---------------------------------------------
     def set_choices(self, choices: Iterable[Choice]) -> None:
+        """The items to pick from; chips already chosen take their names from them (they may arrive late)."""
         self._texts = {c.code: c.text for c in choices}
         self._codes = {t: c for c, t in self._texts.items()}
         self._completer.model().setStringList(list(self._texts.values()))
+        for chip in self._chips:
+            chip.rename(self._texts.get(chip.code, chip.label))
 
     def value(self) -> list[str]:
         return [chip.code for chip in self._chips]
