@@ -79,15 +79,16 @@ class FactColumns:
         self.review_values = list(REVIEW_STATES)
         intention = {s: i for i, s in enumerate(INTENTION_ORDER)}
 
-        kind = np.empty(n, dtype=np.int8)
-        day = np.empty(n, dtype=np.int32)
-        week = np.empty(n, dtype=np.int32)
-        author = np.empty(n, dtype=np.int32)
-        hood = np.empty(n, dtype=np.int32)
-        decile = np.zeros(n, dtype=np.int8)
-        review = np.empty(n, dtype=np.int8)
-        deleted = np.empty(n, dtype=bool)
-        people = np.zeros(n, dtype=np.int64)
+        # Plain lists while walking the facts (numpy scalar stores are slow), arrays at the end.
+        kind: list[int] = []
+        day: list[int] = []
+        week: list[int] = []
+        author: list[int] = []
+        hood: list[int] = []
+        decile: list[int] = []
+        review: list[int] = []
+        deleted: list[bool] = []
+        people: list[int] = []
         referral = np.zeros(n, dtype=bool)
         signposted = np.zeros(n, dtype=bool)
         before = np.zeros(n, dtype=np.int8)
@@ -95,6 +96,10 @@ class FactColumns:
         activity = np.full(n, -1, dtype=np.int32)
         minutes = np.zeros(n, dtype=np.int64)
         volunteer = np.zeros(n, dtype=np.float64)
+        conv_rows: list[int] = []
+        conv_values: list[tuple[bool, bool, int, int]] = []
+        out_rows: list[int] = []
+        out_values: list[tuple[int, int, float]] = []
         pair_rows: dict[str, list[int]] = {d: [] for d in _GROUP_DIMENSIONS}
         pair_codes: dict[str, list[int]] = {d: [] for d in _GROUP_DIMENSIONS}
         m_row: list[int] = []
@@ -105,49 +110,74 @@ class FactColumns:
         self.m_text: list[str] = []
         kinds = {k: i for i, k in enumerate(_KINDS)}
         addressed_index = {a: i for i, a in enumerate(_ADDRESSED)}
+        quote_ids: dict[str, int] = {}  # raw quote -> id of its key; residents' words repeat
+
+        def quote_id(quote: str) -> int:
+            found = quote_ids.get(quote)
+            if found is None:
+                key = quote_key(quote) if quote else ""
+                found = quote_ids[quote] = self.quotes(key) if key else -1
+            return found
 
         for i, f in enumerate(facts):
-            kind[i] = kinds[f.kind]
-            day[i] = f.day.toordinal()
-            week[i] = self.weeks(f.week)
-            author[i] = self.authors(f.author_id)
-            hood[i] = self.hoods(f.neighbourhood)
-            decile[i] = f.decile or 0
-            review[i] = review_index.get(f.review_state, 0)
-            deleted[i] = f.deleted
-            people[i] = f.people
+            kind.append(kinds[f.kind])
+            day.append(f.day.toordinal())
+            week.append(self.weeks(f.week))
+            author.append(self.authors(f.author_id))
+            hood.append(self.hoods(f.neighbourhood))
+            decile.append(f.decile or 0)
+            review.append(review_index.get(f.review_state, 0))
+            deleted.append(f.deleted)
+            people.append(f.people)
             record = f.record
             for dimension in _GROUP_DIMENSIONS:
                 values = getattr(f, _FACT_FIELD[dimension])
                 if values:
                     codes = self.codes[dimension]
                     pair_rows[dimension].extend([i] * len(values))
-                    pair_codes[dimension].extend(codes(v) for v in values)
+                    pair_codes[dimension].extend([codes(v) for v in values])
             if f.kind == "conversation":
-                referral[i] = record.referral_made
-                signposted[i] = bool(record.signposted_to)
-                before[i] = intention[record.intention_before]
-                after[i] = intention[record.intention_after]
+                conv_rows.append(i)
+                conv_values.append((record.referral_made, bool(record.signposted_to),
+                                    intention[record.intention_before], intention[record.intention_after]))
+                if not record.barriers:
+                    continue
                 domains = dict(zip(f.barrier_codes, f.barrier_domains))
                 heard = [(b.code, domains.get(b.code, ""), b.quote, b.addressed) for b in record.barriers]
             elif f.kind == "barrier":
                 heard = [(record.code, f.barrier_domains[0], record.quote, record.addressed)]
             else:
-                heard = []
-                activity[i] = self.activity_kinds(record.activity_kind)
-                minutes[i] = record.duration_minutes
-                volunteer[i] = record.volunteer_hours
+                out_rows.append(i)
+                out_values.append((self.activity_kinds(record.activity_kind), record.duration_minutes,
+                                   record.volunteer_hours))
+                continue
             for code, domain, quote, addressed in heard:
                 m_row.append(i)
                 m_code.append(self.barriers(code))
                 m_domain.append(self.domains(domain))
                 m_addressed.append(addressed_index[addressed])
-                key = quote_key(quote) if quote else ""
-                m_quote.append(self.quotes(key) if key else -1)
+                m_quote.append(quote_id(quote))
                 self.m_text.append(quote)
 
-        self.kind, self.day, self.week, self.author, self.hood = kind, day, week, author, hood
-        self.decile, self.review, self.deleted, self.people = decile, review, deleted, people
+        if conv_rows:
+            rows = np.array(conv_rows, dtype=np.int64)
+            values = np.array(conv_values, dtype=np.int64)
+            referral[rows], signposted[rows] = values[:, 0].astype(bool), values[:, 1].astype(bool)
+            before[rows], after[rows] = values[:, 2], values[:, 3]
+        if out_rows:
+            rows = np.array(out_rows, dtype=np.int64)
+            activity[rows] = [v[0] for v in out_values]
+            minutes[rows] = [v[1] for v in out_values]
+            volunteer[rows] = [v[2] for v in out_values]
+        self.kind = np.array(kind, dtype=np.int8)
+        self.day = np.array(day, dtype=np.int32)
+        self.week = np.array(week, dtype=np.int32)
+        self.author = np.array(author, dtype=np.int32)
+        self.hood = np.array(hood, dtype=np.int32)
+        self.decile = np.array(decile, dtype=np.int8)
+        self.review = np.array(review, dtype=np.int8)
+        self.deleted = np.array(deleted, dtype=bool)
+        self.people = np.array(people, dtype=np.int64)
         self.referral, self.signposted, self.before, self.after = referral, signposted, before, after
         self.activity, self.minutes, self.volunteer = activity, minutes, volunteer
         self.pairs = {d: _pairs(pair_rows[d], pair_codes[d], n) for d in _GROUP_DIMENSIONS}
