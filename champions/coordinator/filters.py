@@ -174,6 +174,30 @@ class ReportFilter:
             clean[name] = value if isinstance(value, bool) else _as_set(value)
         return cls(since=_day(since), until=_day(until), **clean)
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (sorted lists, ISO dates), e.g. to keep the last filter in ``store.settings``."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, date):
+                out[f.name] = value.isoformat()
+            elif isinstance(value, frozenset):
+                if value:
+                    out[f.name] = sorted(value)
+            elif value is not None and value is not False:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ReportFilter":
+        """The inverse of ``to_dict``; unknown keys (from a newer version) are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for name in ("since", "until"):
+            if isinstance(values.get(name), str):
+                values[name] = date.fromisoformat(values[name])
+        return cls.make(**values)
+
     @property
     def is_empty(self) -> bool:
         return self == ReportFilter(include_deleted=self.include_deleted)

@@ -119,3 +119,15 @@ def test_describe_says_the_filters_in_words(ref) -> None:
         ("Core20", "Most deprived 20% of areas only (deciles 1 and 2)"),
     ]
     assert ReportFilter().describe(ref) == [("Period", "All dates")]
+
+
+def test_a_filter_survives_a_trip_through_json_settings(open_store) -> None:
+    flt = ReportFilter.make(since=date(2026, 3, 1), until=date(2026, 3, 31), neighbourhoods=["wallasey", "birkenhead"],
+                            deciles=[2, 1], core20_only=True)
+    assert flt.to_dict() == {"since": "2026-03-01", "until": "2026-03-31", "neighbourhoods": ["birkenhead", "wallasey"],
+                             "deciles": [1, 2], "core20_only": True}
+    store = open_store()
+    store.settings.set("coordinator.filter", flt.to_dict())
+    assert ReportFilter.from_dict(store.settings.get("coordinator.filter")) == flt
+    assert ReportFilter.from_dict({"languages": ["ur"], "from_a_newer_version": 1}) == ReportFilter.make(languages=["ur"])
+    assert ReportFilter().to_dict() == {}
