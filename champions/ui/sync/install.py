@@ -48,6 +48,10 @@ def install_sync(main_window: Any, store: Any, **controller_options: Any) -> Syn
         old.deleteLater()
         main_window.sync = page
         main_window.pages["sync"] = page
+        from ..main_window import scale_font
+
+        scale_font(page.title, 1.6, bold=True)  # as the shell does for every page title
+        scale_font(page.problems_title, 1.15, bold=True)
     if hasattr(main_window, "go_to"):
         widget.open_sync_page.connect(lambda: main_window.go_to("sync"))
     openers = {"conversation": getattr(main_window, "open_conversation", None),

@@ -29,6 +29,10 @@ from .enrol_dialog import ROLE_WORDS, EnrolDialog
 from .status import status_texts, waiting_text
 
 
+OPENABLE = ("conversation", "outreach_activity")
+"""Kinds the window has a form for (the others are fixed on the Assets page or by the coordinator)."""
+
+
 def what_to_do(row: ProblemRow) -> str:
     tr = QCoreApplication.translate
     if row.state == "conflict":
@@ -197,7 +201,7 @@ class SyncPage(QWidget):
         conflict = row is not None and row.state == "conflict"
         self.keep_mine_button.setEnabled(conflict)
         self.keep_theirs_button.setEnabled(conflict)
-        self.open_button.setEnabled(row is not None)
+        self.open_button.setEnabled(row is not None and row.kind in OPENABLE)
 
     # ---- actions ---------------------------------------------------------------------------
 

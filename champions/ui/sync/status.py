@@ -97,6 +97,7 @@ class SyncStatusWidget(QWidget):
         self.view = view
         short, full = status_texts(view)
         self.label.setText(short)
+        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(short) + 6)  # never cut off
         self.label.setToolTip(full)
         self.label.setAccessibleName(tr("Sync status"))
         self.label.setAccessibleDescription(full)
