@@ -244,6 +244,10 @@ class ReportFilter:
 
     def records(self, records: Iterable[Any], context: FactContext) -> Iterator[Any]:
         """The records (conversations, barriers, outreach) this filter keeps, for exports."""
+        if self.is_empty:  # the common "everything" export: no facts to build
+            kinds = (Conversation, Barrier, OutreachActivity)
+            yield from (r for r in records if isinstance(r, kinds) and (self.include_deleted or not r.deleted))
+            return
         for record in records:
             fact = context.fact(record)
             if fact is not None and self.matches(fact):

@@ -202,3 +202,10 @@ def test_50000_rows_export_completes(tmp_path, ref) -> None:
     assert export_csv(path, Exporter(ref).conversations(records)) == 50_000
     with open(path, encoding="utf-8-sig", newline="") as handle:
         assert sum(1 for _ in csv.reader(handle)) == 50_001
+
+
+def test_deleted_records_stay_out_of_an_unfiltered_export_unless_asked_for(tmp_path, ref) -> None:
+    kept, gone = conv("2026-03-02T10:00"), conv("2026-03-03T10:00", deleted=True)
+    assert export_csv(tmp_path / "a.csv", Exporter(ref).conversations([kept, gone])) == 1
+    assert export_csv(tmp_path / "b.csv", Exporter(ref, ReportFilter(include_deleted=True)).conversations([kept, gone])) == 2
+    assert export_csv(tmp_path / "c.csv", Exporter(ref, ReportFilter.make(champions=["amina"])).conversations([kept, gone])) == 1
