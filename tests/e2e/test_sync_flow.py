@@ -178,3 +178,39 @@ def test_a_refused_record_says_why_and_does_not_block_the_rest(hub, laptops):
     assert amina.engine.status().problems == 1
     with pytest.raises(NotFoundError):
         amina.store.conversations.get("nope")
+
+
+def test_a_coordinator_changes_the_shared_lists_and_every_laptop_follows(hub, laptops):
+    amina, cora = laptops("Amina"), laptops("Cora", "coordinator")
+    amina.sync()
+    cora.sync()
+    item = next(i for i in cora.store.reference_items.query() if i.list_name == "neighbourhood")
+    renamed = cora.store.reference_items.save(item.model_copy(update={"label": item.label + " (North)"}))
+    new = cora.store.reference_items.save(type(item).make("neighbourhood", "new-estate", "New Estate", position=99))
+    report = cora.sync()
+    assert (report.accepted, report.kept_both, report.merged) == (2, 0, 0)  # based on the hub's seeded rev 0
+
+    amina.sync()
+    assert amina.store.reference_items.get(item.id).label == renamed.label
+    assert amina.store.reference.knows("neighbourhood", "new-estate")
+    assert amina.store.unsynced_count() == 0  # incoming records never queue anything
+    # and a champion can now log a conversation there
+    record = next(amina.samples.conversations(1)).model_copy(update={"neighbourhood": "new-estate"})
+    amina.store.conversations.save(record)
+    assert amina.sync().accepted == 1
+    assert new.id in {i.id for i in amina.store.reference_items.query()}
+
+
+def test_signing_out_forgets_the_token_and_keeps_every_record(hub, laptops, memory_keyring):
+    from champions.sync.enrolment import current_identity, sign_out
+    from champions.sync.errors import NotEnrolled
+
+    amina = laptops("Amina")
+    saved = [amina.store.conversations.save(r) for r in amina.samples.conversations(2)]
+    sign_out(amina.store)
+    assert memory_keyring.secrets == {}
+    assert current_identity(amina.store) is None
+    assert sorted(amina.store.conversations.ids()) == sorted(r.id for r in saved)
+    assert amina.store.unsynced_count() == 2
+    with pytest.raises(NotEnrolled, match="not connected to a hub yet"):
+        amina.sync()

@@ -167,3 +167,31 @@ def test_sync_page_lists_a_refused_record_and_settles_a_conflict(qtbot, store, h
     cora.close()
     coordinator.close()
     window.shutdown()
+
+
+def test_sync_runs_every_few_minutes_and_when_the_network_comes_back(qtbot, store, hub):  # noqa: F811
+    from PySide6.QtNetwork import QNetworkInformation
+
+    enrol(store, hub.url, hub.cli.invite(hub.org_id, "Amina"))
+    window, controller = sync_window(qtbot, store)
+    assert controller.periodic.isActive() and controller.periodic.interval() == 60 * 60_000
+    from champions.domain.samples import SampleGenerator
+
+    samples = SampleGenerator(seed=8, reference=store.reference)
+    first = store.conversations.save(next(samples.conversations(1)))
+    controller.periodic.setInterval(300)  # "every few minutes", shortened for the test
+    with qtbot.waitSignal(controller.sync_finished, timeout=WAIT):
+        pass
+    assert first.id in hub_records(hub)
+    controller.periodic.setInterval(60 * 60_000)
+
+    # the platform reports the network going away and coming back (Qt's signal, as the OS sends it)
+    reach = QNetworkInformation.Reachability
+    controller._reachability_changed(reach.Disconnected)
+    assert controller.view.online is False
+    assert status_text(window).startswith("Offline")
+    second = store.conversations.save(next(samples.conversations(1)))
+    with qtbot.waitSignal(controller.sync_finished, timeout=WAIT):
+        controller._reachability_changed(reach.Online)
+    assert second.id in hub_records(hub)
+    window.shutdown()
