@@ -14,14 +14,17 @@ Multi-valued fields (age bands, languages, barriers heard...) are kept as pairs 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..domain import ADDRESSED, ReferenceLists
 from .dashboard import INTENTION_ORDER, DashboardData, _Builder, _Mention, _Tally, quote_key
-from .filters import REVIEW_STATES, Fact, ReportFilter
+from .filters import REVIEW_STATES, Fact, FactContext, ReportFilter
+from .tasks import NO_TASK, TaskLike, check
 
 _KINDS = ("conversation", "barrier", "outreach_activity")
 _ADDRESSED = tuple(ADDRESSED)
@@ -67,9 +70,10 @@ def _pairs(rows: list[int], codes: list[int], n: int) -> _Pairs:
 class FactColumns:
     """Every fact as columns; build once (on a worker), then ``dashboard(filter)`` as often as you like."""
 
-    def __init__(self, facts: Sequence[Fact], reference: ReferenceLists) -> None:
+    def __init__(self, facts: Iterable[Fact], reference: ReferenceLists, *, keep_facts: bool = True) -> None:
+        """``facts`` may be a generator; with ``keep_facts=False`` nothing but the columns and the
+        quotes' wording is kept, so a million records fit in memory (see ``from_store``)."""
         self.reference = reference
-        n = self.n = len(facts)
         self.authors, self.hoods, self.weeks = _Codes(), _Codes(), _Codes()
         self.codes = {d: _Codes() for d in _GROUP_DIMENSIONS}
         self.barriers, self.domains, self.activity_kinds = _Codes(), _Codes(), _Codes()
@@ -88,13 +92,9 @@ class FactColumns:
         review: list[int] = []
         deleted: list[bool] = []
         people: list[int] = []
-        referral = np.zeros(n, dtype=bool)
-        signposted = np.zeros(n, dtype=bool)
-        before = np.zeros(n, dtype=np.int8)
-        after = np.zeros(n, dtype=np.int8)
-        activity = np.full(n, -1, dtype=np.int32)
-        minutes = np.zeros(n, dtype=np.int64)
-        volunteer = np.zeros(n, dtype=np.float64)
+        ids: list[str] = []
+        occurred: list[float] = []
+        kept: list[Fact] = []
         conv_rows: list[int] = []
         conv_values: list[tuple[bool, bool, int, int]] = []
         out_rows: list[int] = []
@@ -119,6 +119,10 @@ class FactColumns:
             return found
 
         for i, f in enumerate(facts):
+            ids.append(f.id)
+            occurred.append(f.occurred_at.timestamp())
+            if keep_facts:
+                kept.append(f)
             kind.append(kinds[f.kind])
             day.append(f.day.toordinal())
             week.append(self.weeks(f.week))
@@ -158,6 +162,14 @@ class FactColumns:
                 m_quote.append(quote_id(quote))
                 self.m_text.append(quote)
 
+        n = self.n = len(ids)
+        referral = np.zeros(n, dtype=bool)
+        signposted = np.zeros(n, dtype=bool)
+        before = np.zeros(n, dtype=np.int8)
+        after = np.zeros(n, dtype=np.int8)
+        activity = np.full(n, -1, dtype=np.int32)
+        minutes = np.zeros(n, dtype=np.int64)
+        volunteer = np.zeros(n, dtype=np.float64)
         if conv_rows:
             rows = np.array(conv_rows, dtype=np.int64)
             values = np.array(conv_values, dtype=np.int64)
@@ -185,8 +197,9 @@ class FactColumns:
         self.m_domain = np.array(m_domain, dtype=np.int32)
         self.m_addressed = np.array(m_addressed, dtype=np.int8)
         self.m_quote = np.array(m_quote, dtype=np.int64)
-        self.occurred = np.array([f.occurred_at.timestamp() for f in facts], dtype=np.float64)
-        self.facts = facts
+        self.occurred = np.array(occurred, dtype=np.float64)
+        self.ids = ids
+        self.facts: list[Fact] | None = kept if keep_facts else None
         # Mentions with a quote, in time order (ties: later mention first), so a query's latest
         # telling of each quote is simply the last one of its key in this order.
         quoted = np.flatnonzero(self.m_quote >= 0)
@@ -239,11 +252,44 @@ class FactColumns:
             m &= (self.decile == 1) | (self.decile == 2)
         return m
 
-    def kept_facts(self, flt: ReportFilter) -> list[Fact]:
-        """The facts themselves, newest first, for the Submissions list."""
+    def _kept_rows(self, flt: ReportFilter) -> np.ndarray:
         rows = np.flatnonzero(self.mask(flt))
-        order = rows[np.argsort(-self.occurred[rows], kind="stable")]
-        return [self.facts[i] for i in order]
+        return rows[np.argsort(-self.occurred[rows], kind="stable")]
+
+    def kept_ids(self, flt: ReportFilter) -> list[str]:
+        """The ids this filter keeps, newest first: a big list pages its records in with ``get_many``."""
+        return [self.ids[i] for i in self._kept_rows(flt)]
+
+    def kept_facts(self, flt: ReportFilter) -> list[Fact]:
+        """The facts themselves, newest first, for the Submissions list (needs ``keep_facts``)."""
+        if self.facts is None:
+            raise RuntimeError("built with keep_facts=False: use kept_ids and read the records from the store")
+        return [self.facts[i] for i in self._kept_rows(flt)]
+
+    @classmethod
+    def from_store(cls, store: Any, context: FactContext, *, task: TaskLike = NO_TASK,
+                   chunk: int = 2000) -> "FactColumns":
+        """Columns for every record of the store (deleted ones left out, as in ``Desk.load``), read a
+        chunk at a time and not kept: memory
+        stays at the columns' size (about 100 bytes a record) however many records there are."""
+        repos = (store.conversations, store.barriers, store.activities)
+        id_lists = [repo.ids() for repo in repos]
+        total = sum(len(ids) for ids in id_lists)
+
+        def facts() -> Iterator[Fact]:
+            done = 0
+            for repo, ids in zip(repos, id_lists):
+                for start in range(0, len(ids), chunk):
+                    check(task)
+                    task.progress(done, total)
+                    for record in repo.get_many(ids[start:start + chunk]):
+                        fact = context.fact(record)
+                        if fact is not None:
+                            yield fact  # used once, then dropped with its record
+                    done += len(ids[start:start + chunk])
+            task.progress(total, total)
+
+        return cls(facts(), context.reference, keep_facts=False)
 
     # ---- counting ----------------------------------------------------------------------
 
@@ -376,6 +422,8 @@ class FactColumns:
                 continue
             taken[c] += 1
             m = int(latest_mention[g])
-            fact = self.facts[int(self.m_row[m])]
+            row = int(self.m_row[m])
+            hood = int(self.hood[row])
             t.quotes[self.barriers.values[c]][str(group_key[g])] = _Mention(
-                int(count[g]), fact.occurred_at, self.m_text[m], fact.neighbourhood)
+                int(count[g]), datetime.fromtimestamp(float(self.occurred[row]), tz=timezone.utc), self.m_text[m],
+                self.hoods.values[hood] if hood >= 0 else None)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from champions.coordinator import FactContext, ReportFilter, build_facts
+from champions.coordinator import FactContext, ReportFilter, TaskState, build_facts
 from champions.coordinator.columns import FactColumns
 from champions.coordinator.dashboard import build_dashboard
 from champions.domain.samples import SampleGenerator
@@ -79,3 +79,26 @@ def test_kept_facts_newest_first_as_the_filter_says(generated, ref) -> None:
 def test_an_empty_set_of_facts(ref) -> None:
     columns = FactColumns([], ref)
     assert columns.dashboard(ReportFilter()) == build_dashboard([], ReportFilter(), ref)
+
+
+def test_columns_streamed_from_a_store_keep_no_records_and_count_the_same(open_store, ref) -> None:
+    store = open_store()
+    gen = SampleGenerator(seed=2, reference=ref, now=datetime(2026, 3, 20, tzinfo=timezone.utc), author_id="amina")
+    store.conversations.save_many(gen.conversations(700))
+    store.barriers.save_many(gen.barrier() for _ in range(90))
+    store.activities.save_many(gen.activities(60))
+    store.conversations.delete(store.conversations.ids()[0])
+    context = FactContext(store.reference, decile_of_district={"CH41": 1})
+    seen: list[tuple[int, int]] = []
+    lean = FactColumns.from_store(store, context, chunk=250, task=TaskState(lambda d, t: seen.append((d, t))))
+    assert lean.facts is None and lean.n == 849  # deleted records are not read, as in Desk.load
+    assert seen[0] == (0, 849) and seen[-1] == (849, 849)
+    records = store.conversations.query() + store.barriers.query() + store.activities.query()
+    facts = build_facts(records, context)
+    rng = random.Random(8)
+    for flt in [ReportFilter()] + [random_filter(rng, ref) for _ in range(20)]:
+        assert lean.dashboard(flt) == build_dashboard(facts, flt, ref), flt
+        assert lean.kept_ids(flt) == [f.id for f in sorted((f for f in facts if flt.matches(f)),
+                                                           key=lambda f: f.occurred_at, reverse=True)]
+    with pytest.raises(RuntimeError, match="keep_facts=False"):
+        lean.kept_facts(ReportFilter())
