@@ -49,7 +49,7 @@ class Laptop:
 
 @pytest.fixture
 def hub(tmp_path: Path) -> Iterator[Hub]:
-    with fresh_database(tmp_path) as url:
+    with fresh_database(tmp_path, "sqlite") as url:  # the issue asks for SQLite; the hub tests cover PostgreSQL
         cli = HubCli(url)
         org_id = cli.create_org("Wirral Community Voice")
         with run_hub(url, log=tmp_path / "hub.log") as running:

@@ -12,7 +12,7 @@ def test_self_check_syncs_once_or_explains(hub, tmp_path):
     try:
         assert sync_once(store).lines == ["Sync: not enrolled and no hub address set; nothing to check."]
         result = sync_once(store, hub.url)
-        assert result.ok and result.lines[0].startswith(f"Hub {hub.url}: reachable (protocol 1, sqlite).")
+        assert result.ok and result.lines[0].startswith(f"Hub {hub.url}: reachable (protocol 1, sqlite).")  # the e2e hub is on SQLite
         bad = check_hub(f"http://127.0.0.1:{closed_port()}")
         assert not bad.ok and "Champions cannot reach the hub right now" in bad.lines[0]
         enrol(store, hub.url, hub.cli.invite(hub.org_id, "Amina"))

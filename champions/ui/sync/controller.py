@@ -104,7 +104,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.store = store
         # Batches of 250 keep each step on the worker short, so the GUI thread never waits long for the GIL.
-        self.engine_factory = engine_factory or (lambda s: SyncEngine(s, batch_size=250, pull_limit=250))
+        self.engine_factory = engine_factory or (lambda s: SyncEngine(s, batch_size=250, pull_limit=100))
         self.worker = StoreWorker(store, self, name="sync")
         self.events = StoreEvents(store, self)
         self.view = SyncView()
