@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 import sqlcipher3
 
 from champions.domain.samples import SampleGenerator
