@@ -53,7 +53,9 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         cli = HubCli(url)
         org_id = cli.create_org("Wirral Community Voice")
         with run_hub(url, log=tmp_path / "hub.log") as running:
-            yield Hub(cli, running, org_id)
+            hub = Hub(cli, running, org_id)
+            yield hub
+            hub.running.stop()  # a test may have restarted the hub: stop the one running now
 
 
 def open_laptop(tmp_path: Path, hub: Hub, name: str, role: str = "champion", seed: int = 1) -> Laptop:

@@ -11,6 +11,7 @@ enrolled) automatic sync stops; "Sync now" tries again. The app keeps working of
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -102,6 +103,11 @@ class SyncController(QObject):
                  engine_factory: Callable[[Any], SyncEngine] | None = None,
                  interval_minutes: int | None = None, debounce_ms: int = SAVE_DEBOUNCE_MS) -> None:
         super().__init__(parent)
+        # The objects alive now (Qt, the modules, the window) live as long as the app: take them out
+        # of the cyclic garbage collector's full passes. Otherwise a full pass, started by the sync
+        # worker's allocations, walks them all while holding the GIL and the window freezes for
+        # 100 ms or more (measured by benchmarks/sync_bench.py). Freezing is cheap and idempotent.
+        gc.freeze()
         self.store = store
         # Batches of 250 keep each step on the worker short, so the GUI thread never waits long for the GIL.
         self.engine_factory = engine_factory or (lambda s: SyncEngine(s, batch_size=250, pull_limit=100))
