@@ -158,9 +158,15 @@ def test_sync_page_lists_a_refused_record_and_settles_a_conflict(qtbot, store, h
     assert page.keep_theirs_button.isEnabled()
     page.table.selectRow(refused)
     assert not page.keep_theirs_button.isEnabled()
-    page.table.selectRow(conflict)
+    # by keyboard, as a person would: into the list, onto the conflict, Alt+V keeps the hub's version
+    page.table.clearSelection()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(conflict):
+        qtbot.keyClick(page.table, Qt.Key.Key_Down)
+    assert page.selected().state == "conflict"
     with qtbot.waitSignal(controller.sync_finished, timeout=WAIT):
-        qtbot.mouseClick(page.keep_theirs_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=WAIT)
     assert store.conversations.get(record.id).notes == "hub's words"
     assert hub_records(hub)[record.id]["notes"] == "hub's words"

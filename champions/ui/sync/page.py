@@ -135,9 +135,9 @@ class SyncPage(QWidget):
         for button, text in ((self.sync_button, self.tr("Sync &now")),
                              (self.enrol_button, self.tr("&Connect to a hub…")),
                              (self.sign_out_button, self.tr("Sign &out of the hub")),
-                             (self.export_button, self.tr("&Export for my coordinator…")),
+                             (self.export_button, self.tr("E&xport for my coordinator…")),
                              (self.keep_mine_button, self.tr("Keep &my version")),
-                             (self.keep_theirs_button, self.tr("Keep the &hub's version")),
+                             (self.keep_theirs_button, self.tr("Keep the hub's &version")),
                              (self.open_button, self.tr("Open the &record"))):
             button.setText(text)
             button.setAccessibleName(text.replace("&", "").replace("…", ""))
