@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from champions.domain import uuid7, utcnow
 from champions.store import Store
 from champions.store.incoming import Answer, Conflict, Incoming, Pending
@@ -256,8 +258,14 @@ class SyncEngine:
         while True:
             page = client.pull(cursor, self.pull_limit)
             if page.changes or page.next_cursor != cursor:
-                outcome = self.ledger.apply_pulled(
-                    [(c.kind, c.id, c.rev, c.record) for c in page.changes], CURSOR_KEY, page.next_cursor)
+                try:
+                    outcome = self.ledger.apply_pulled(
+                        [(c.kind, c.id, c.rev, c.record) for c in page.changes], CURSOR_KEY, page.next_cursor)
+                except ValidationError as exc:  # the page was not applied, the cursor did not move
+                    raise ServerRejected(
+                        "The hub sent a record this version of Champions cannot read, so nothing from the hub "
+                        "was changed on this laptop. Ask your IT team whether Champions needs updating.",
+                        detail=str(exc)[:500]) from None
                 report.pulled += outcome.applied
             cursor = page.next_cursor
             if not page.has_more:
