@@ -29,6 +29,8 @@ from ..workers import StoreEvents, StoreWorker
 
 log = logging.getLogger(__name__)
 
+_FROZEN = False
+
 SAVE_DEBOUNCE_MS = 3_000
 """Wait this long after the last save before syncing: a burst of saves makes one sync."""
 
@@ -106,8 +108,11 @@ class SyncController(QObject):
         # The objects alive now (Qt, the modules, the window) live as long as the app: take them out
         # of the cyclic garbage collector's full passes. Otherwise a full pass, started by the sync
         # worker's allocations, walks them all while holding the GIL and the window freezes for
-        # 100 ms or more (measured by benchmarks/sync_bench.py). Freezing is cheap and idempotent.
-        gc.freeze()
+        # 100 ms or more (measured by benchmarks/sync_bench.py). Once per process: that is app start.
+        global _FROZEN
+        if not _FROZEN:
+            gc.freeze()
+            _FROZEN = True
         self.store = store
         # Batches of 250 keep each step on the worker short, so the GUI thread never waits long for the GIL.
         self.engine_factory = engine_factory or (lambda s: SyncEngine(s, batch_size=250, pull_limit=100))
