@@ -85,7 +85,7 @@ def test_sync_screenshots(qtbot, store, hub, tmp_path):  # noqa: F811
         hub.cli.run("revoke", controller.view.identity.device_id)
         qtbot.keyClick(window, Qt.Key.Key_F5)
         qtbot.waitUntil(lambda: controller.view.phase == "problem", timeout=WAIT)
-        assert status_text(window) == "Sync problem · 1 change waiting"
+        assert status_text(window) == "Sync stopped: this laptop can no longer sync · 1 change waiting"
         shoot_status("problem")
     finally:
         window.shutdown()

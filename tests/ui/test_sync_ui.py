@@ -102,7 +102,7 @@ def test_status_bar_sync_now_offline_and_revoked(qtbot, store, hub, tmp_path):  
     credentials.save_token(hub.url, identity.device_id, credentials.load_token(identity.hub_url, identity.device_id))
     with qtbot.waitSignal(controller.view_changed, timeout=WAIT, check_params_cb=lambda v: v.phase == "problem"):
         qtbot.mouseClick(window.sync_status_widget.button, Qt.MouseButton.LeftButton)
-    assert status_text(window) == "Sync problem · 1 change waiting"
+    assert status_text(window) == "Sync stopped: this laptop can no longer sync · 1 change waiting"
     window.go_to("sync")
     page = window.sync
     assert page.problem.text().startswith("This laptop can no longer sync")

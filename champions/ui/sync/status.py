@@ -37,6 +37,15 @@ def waiting_text(count: int) -> str:
     return tr("{n} changes waiting").format(n=count)
 
 
+def first_sentence(text: str | None, most: int = 70) -> str:
+    """The start of a problem's explanation, short enough for the status bar (the rest is in the tooltip)."""
+    text = (text or tr("see the Sync page")).strip()
+    sentence = text.split(". ")[0].split(": ")[0].rstrip(".")
+    if len(sentence) > most:
+        sentence = sentence[:most].rsplit(" ", 1)[0] + "…"
+    return sentence[:1].lower() + sentence[1:]
+
+
 def status_texts(view: SyncView) -> tuple[str, str]:
     """(the short status-bar line, the full sentence for the tooltip and screen readers)."""
     waiting = waiting_text(view.unsynced)
@@ -53,7 +62,7 @@ def status_texts(view: SyncView) -> tuple[str, str]:
         short = tr("Offline · {waiting} · {last}").format(waiting=waiting, last=last)
         return short, (view.problem or tr("Offline.")) + " " + short
     if view.phase == "problem":
-        short = tr("Sync problem · {waiting}").format(waiting=waiting)
+        short = tr("Sync stopped: {why} · {waiting}").format(why=first_sentence(view.problem), waiting=waiting)
         return short, (view.problem or "") + " " + tr("Open the Sync page for what to do.")
     if view.phase == "waiting":
         short = tr("Online · {waiting} · {last}").format(waiting=waiting, last=last)
