@@ -297,6 +297,13 @@ def _error_for(status: int, content: bytes, retry_after: str | None) -> SyncErro
         except (ValueError, AttributeError):
             pass
     detail = f"HTTP {status} {code}".strip()
+    if 300 <= status < 400:  # a captive portal (hotel, library Wi-Fi) or a mistyped address
+        return HubUnreachable(
+            "The network sent Champions to a different page instead of the hub. On a public or guest Wi-Fi, "
+            "open a web browser and sign in to the network first; otherwise check the hub address. "
+            "Your work is saved on this laptop.",
+            detail=detail,
+        )
     if status == 426 or code == p.ERR_UPGRADE_REQUIRED:
         return UpgradeRequired(
             "This version of Champions is too old for your hub. Your work stays saved on this laptop "

@@ -94,3 +94,21 @@ def test_upgrade_required_is_explained_and_the_app_keeps_working_offline(hub, la
     # after the upgrade, the same laptop syncs
     assert amina.sync().accepted == 1
     assert amina.engine.status().last_problem is None
+
+
+def test_an_export_imported_on_the_wrong_hub_is_refused_with_a_reason(hub, laptops, tmp_path):
+    from champions.hub.testing import fresh_database
+
+    amina = laptops("Amina")
+    amina.store.conversations.save(next(amina.samples.conversations(1)))
+    export = tmp_path / "amina.zip"
+    amina.engine.export_for_coordinator(export)
+    with fresh_database(tmp_path / "other", "sqlite") as other_url:
+        result = subprocess.run(
+            [sys.executable, "-m", "champions.hub.cli", "import", "--database-url", other_url, str(export)],
+            capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"champions-hub: This file comes from device {amina.identity.device_id}, which this hub does not know. "
+        "Import it on the hub the laptop was enrolled with.")

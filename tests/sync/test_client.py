@@ -130,6 +130,15 @@ def test_hub_error_answers_become_plain_champions_errors(status, body, error, st
     assert isinstance(info.value, SyncError)
 
 
+def test_a_captive_portal_redirect_is_explained():
+    script = Scripted([(302, {"Location": "http://portal.example/login"}, b"")])
+    with serve(script) as url:
+        with pytest.raises(HubUnreachable) as info:
+            HubClient(url, "t", retries=0, **FAST).pull(0)
+    assert str(info.value).startswith("The network sent Champions to a different page instead of the hub.")
+    assert len(script.requests) == 1  # never followed: the token must not go to another site
+
+
 def test_a_garbled_answer_is_server_rejected_not_a_parse_error():
     with serve(Scripted([(200, {"Content-Type": "application/json"}, b"<html>captive portal</html>")])) as url:
         with pytest.raises(ServerRejected, match="does not understand"):
