@@ -240,3 +240,23 @@ def test_enter_on_a_row_opens_it_in_the_form(qtbot: Any, window: Any, demo_store
     dialogs = [d for d in window.dialogs if d.isVisible()]
     assert len(dialogs) == 1
     assert getattr(dialogs[0], "record_id", None) == chosen
+
+
+def test_the_count_says_counting_until_the_whole_list_is_in(qtbot: Any, store: Any) -> None:
+    """More than a page of matches: rows show at once, and the count follows when it is known."""
+    generator = SampleGenerator(seed=5, reference=store.reference)
+    store.conversations.save_many(list(generator.conversations(PAGE_SIZE + 30)))
+    window = make_window(qtbot, store)
+    try:
+        page = show_conversations(qtbot, window)
+        seen: list[tuple[str, int]] = []
+        page.model.first_rows.connect(lambda: seen.append((page.count_label.text(), page.model.rowCount())))
+        page.search.setFocus()
+        qtbot.keyClicks(page.search, "a")  # any word: a new search, not a refresh
+        qtbot.keyClick(page.search, Qt.Key.Key_Backspace)
+        settle(qtbot, window)
+        assert seen and seen[-1] == ("Counting…", PAGE_SIZE)
+        assert page.count_label.text() == f"{PAGE_SIZE + 30} conversations"
+        assert page.model.total() == PAGE_SIZE + 30
+    finally:
+        window.shutdown()

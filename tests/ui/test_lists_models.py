@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex
 
 from champions.store import Query
 from champions.ui.models.asset_table import AssetTableModel, search_assets
-from champions.ui.models.record_table import RecordTableModel
+from champions.ui.models.record_table import ID_ROLE, RecordTableModel
 from champions.ui.models.rows import ACTIVITY_COLUMNS, CONVERSATION_COLUMNS
 from champions.ui.workers import StoreWorker
 
@@ -85,5 +85,39 @@ def test_a_failing_job_reports_its_error_on_the_gui_thread(qtbot: Any, demo_stor
         assert type(errors[0]).__name__ == "NotFoundError"
         assert str(errors[0]) == "There is no conversation with id no-such-id."
         assert not worker.is_busy()
+    finally:
+        worker.close()
+
+
+def test_a_long_search_shows_its_first_page_before_the_whole_list(qtbot: Any, qtmodeltester: Any, demo_store: Any) -> None:
+    """Over a million records the whole id list takes a while: the first page is drawn at once."""
+    worker = StoreWorker(demo_store)
+    try:
+        model = RecordTableModel(worker, "conversations", CONVERSATION_COLUMNS, page_size=50)
+        steps: list[tuple[str, int, bool]] = []
+
+        def first_rows() -> None:
+            steps.append(("first page", model.total(), model.is_searching()))
+            qtmodeltester.check(model)  # a consistent model in between, too
+
+        model.first_rows.connect(first_rows)
+        model.loaded.connect(lambda count: steps.append(("whole list", count, model.is_searching())))
+        with qtbot.waitSignal(model.loaded, timeout=10_000):
+            model.set_query(Query())
+        everything = demo_store.conversations.ids(Query())
+        assert steps == [("first page", 50, True), ("whole list", len(everything), False)]
+        qtbot.waitUntil(lambda: not model.is_loading_rows(), timeout=10_000)
+        assert [model.index(row, 0).data(ID_ROLE) for row in range(model.rowCount())] == everything[:50]
+        assert model.canFetchMore(QModelIndex())  # the rest of the list is there to scroll into
+
+        roomy = RecordTableModel(worker, "conversations", CONVERSATION_COLUMNS, page_size=100)
+        answers: list[tuple[str, int]] = []
+        roomy.first_rows.connect(lambda: answers.append(("first page", roomy.total())))
+        roomy.loaded.connect(lambda count: answers.append(("whole list", count)))
+        with qtbot.waitSignal(roomy.loaded, timeout=10_000):
+            roomy.set_query(Query(neighbourhood="wallasey"))
+        few = demo_store.conversations.count(Query(neighbourhood="wallasey"))
+        assert 0 < few < 100
+        assert answers == [("whole list", few)]  # one page holds it all: no second trip
     finally:
         worker.close()

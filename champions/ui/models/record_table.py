@@ -10,6 +10,7 @@ chunk loading). ``data()`` never touches the store.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,6 +52,7 @@ class RecordTableModel(QAbstractTableModel):
     """Rows of one repository (conversations, activities) for a ``Query``; lazy and off-thread."""
 
     loaded = Signal(int)  # a search finished: the number of matching records
+    first_rows = Signal()  # the first page of a search is in; the whole list is still coming
     rows_ready = Signal()  # a page of cells arrived
     page_failed = Signal(object)  # building a page failed; the error, for the status bar
 
@@ -78,15 +80,33 @@ class RecordTableModel(QAbstractTableModel):
 
     # -- searching ----------------------------------------------------------------
     def set_query(self, query: Any, keep_position: bool = False) -> None:
-        """Run the search in the background; the newest search wins."""
+        """Run the search in the background; the newest search wins.
+
+        A new search comes in two steps: the first page of ids (an index walk, milliseconds
+        even over a million records) so rows show at once, then the whole ordered id list for
+        scrolling and the count. A refresh keeps the scroll position, so it waits for the whole list.
+        """
         self._query = query
         self._searching = True
         repo_name = self._repo_name
-        self._worker.submit(
-            lambda store: getattr(store, repo_name).ids(query),
-            lambda ids: self._set_ids(ids, keep_position),
-            channel=f"{repo_name}-ids-{id(self)}",
-        )
+        channel = f"{repo_name}-ids-{id(self)}"
+        if keep_position:
+            self._worker.submit(
+                lambda store: getattr(store, repo_name).ids(query),
+                lambda ids: self._set_ids(ids, keep_position=True, complete=True),
+                channel=channel,
+            )
+            return
+        first = replace(query, limit=self._page_size, offset=0)
+
+        def first_page_arrived(ids: list[str]) -> None:
+            self._set_ids(ids, keep_position=False, complete=len(ids) < self._page_size)
+            if self._searching:  # more may follow: fetch them all, still on this channel
+                self._worker.submit(
+                    lambda store: getattr(store, repo_name).ids(query), self._all_ids_arrived, channel=channel
+                )
+
+        self._worker.submit(lambda store: getattr(store, repo_name).ids(first), first_page_arrived, channel=channel)
 
     def refresh(self) -> None:
         """Search again after a change in the store, keeping how far the user has scrolled."""
@@ -94,6 +114,7 @@ class RecordTableModel(QAbstractTableModel):
             self.set_query(self._query, keep_position=True)
 
     def is_searching(self) -> bool:
+        """True until the whole id list of the newest search is in (the count is known)."""
         return self._searching
 
     def query(self) -> Any:
@@ -102,12 +123,12 @@ class RecordTableModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._ids)
 
-    def _set_ids(self, ids: list[str], keep_position: bool) -> None:
-        self._searching = False
+    def _set_ids(self, ids: list[str], keep_position: bool, complete: bool) -> None:
+        self._searching = not complete
         exposed = max(self._exposed, self._page_size) if keep_position else self._page_size
         self.beginResetModel()
         self._generation += 1
-        self._ids = list(ids)
+        self._ids = ids if isinstance(ids, list) else list(ids)
         self._exposed = min(len(self._ids), exposed)
         self._rows = {}
         self._requested = set()
@@ -115,6 +136,19 @@ class RecordTableModel(QAbstractTableModel):
         self.endResetModel()
         if self._exposed:
             self._request_page(0)  # ask now, rather than wait for the view to paint
+        if complete:
+            self.loaded.emit(len(self._ids))
+        else:
+            self.first_rows.emit()
+
+    def _all_ids_arrived(self, ids: list[str]) -> None:
+        """The rest of the list: the rows on screen stay as they are when they still lead it."""
+        shown = self._ids[: self._exposed]
+        if ids[: len(shown)] != shown:
+            self._set_ids(ids, keep_position=False, complete=True)
+            return
+        self._ids = ids
+        self._searching = False
         self.loaded.emit(len(self._ids))
 
     # -- paging -------------------------------------------------------------------

@@ -218,6 +218,7 @@ class RecordListPage(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.delete_action.triggered.connect(self.delete_current)
         self.model.loaded.connect(self._loaded)
+        self.model.first_rows.connect(self._first_rows)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
     def retranslate(self) -> None:
@@ -307,6 +308,10 @@ class RecordListPage(QWidget):
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def _first_rows(self) -> None:
+        self.count_label.setText(self.tr("Counting…"))
+        self._update_buttons()
 
     def _loaded(self, count: int) -> None:
         self.count_label.setText(self.count_text(count))
