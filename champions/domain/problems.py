@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -25,11 +27,38 @@ _GENERIC: dict[str, str] = {
 }
 
 
+# Messages of the domain's own errors that carry values: the UI translates the template, then
+# fills it in, so a translator sees one sentence with its placeholders, not every filled-in copy.
+CUSTOM_TEMPLATES: dict[str, str] = {
+    "unknown_code": "“{code}” is not on the {what} list. Choose one from the list, or ask your coordinator to add it.",
+    "in_future": "{label} is in the future. Check the date and time.",
+    "full_postcode": (
+        "That is a full postcode, which can identify someone's home. Enter only the first part, for example {district}."
+    ),
+}
+# Values that are words of the domain (translated too) rather than something the champion typed.
+WORD_PARAMS = frozenset({"label", "what"})
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str  # dotted path, e.g. "barriers.0.code", for the form to find the widget
     label: str  # the field's name as the form shows it
-    message: str
+    message: str  # in English, filled in
+    # The message before filling in, and what fills it, for translation ("" when it has no values);
+    # left out of comparisons: two problems are the same when they say the same thing.
+    template: str = dataclass_field(default="", compare=False)
+    params: tuple[tuple[str, str], ...] = dataclass_field(default=(), compare=False)
+
+    def translated(self, translate: Callable[[str], str]) -> str:
+        """The message in the user's language: the template translated, then filled in."""
+        if not self.template:
+            return translate(self.message)
+        values = {k: translate(v) if k in WORD_PARAMS else v for k, v in self.params}
+        try:
+            return translate(self.template).format(**values)
+        except (KeyError, IndexError, ValueError):  # a translation with a broken placeholder
+            return self.template.format(**dict(self.params))
 
 
 def _label_for(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
@@ -63,10 +92,13 @@ def explain(error: ValidationError, model: type[BaseModel]) -> list[Problem]:
     for err in error.errors(include_url=False):
         loc = tuple(err["loc"])
         label = _label_for(model, loc)
+        ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
         template = _GENERIC.get(err["type"])
-        if template is None:
-            message = err["msg"]
+        if template is not None:
+            ctx["label"] = label
         else:
-            message = template.format(label=label, **(err.get("ctx") or {}))
-        problems.append(Problem(".".join(str(p) for p in loc), label, message))
+            template = CUSTOM_TEMPLATES.get(err["type"], "") if ctx else ""
+        message = template.format(**ctx) if template else err["msg"]
+        params = tuple(sorted(ctx.items())) if template else ()
+        problems.append(Problem(".".join(str(p) for p in loc), label, message, template, params))
     return problems

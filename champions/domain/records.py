@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from . import geography
 from .envelope import Envelope, as_utc, utcnow
+from .problems import CUSTOM_TEMPLATES
 from .reference import ReferenceItem
 
 CLOCK_SKEW = timedelta(minutes=5)
@@ -40,9 +41,7 @@ def _check_codes(info: ValidationInfo, list_name: str, codes: list[str], what: s
     for code in codes:
         if not lists.knows(list_name, code):
             raise PydanticCustomError(
-                "unknown_code",
-                "“{code}” is not on the {what} list. Choose one from the list, or ask your coordinator to add it.",
-                {"code": code, "what": what},
+                "unknown_code", CUSTOM_TEMPLATES["unknown_code"], {"code": code, "what": what}
             )
 
 
@@ -51,7 +50,7 @@ def _not_in_future(value: datetime, info: ValidationInfo, label: str) -> datetim
     now = (info.context or {}).get("now") or utcnow()
     if value > now + CLOCK_SKEW:
         raise PydanticCustomError(
-            "in_future", "{label} is in the future. Check the date and time.", {"label": label}
+            "in_future", CUSTOM_TEMPLATES["in_future"], {"label": label}
         )
     return value
 
@@ -157,9 +156,7 @@ class Conversation(Envelope):
         text = geography.normalise(v)
         if geography.is_full_postcode(text):
             raise PydanticCustomError(
-                "full_postcode",
-                "That is a full postcode, which can identify someone's home. Enter only the first part, for example {district}.",
-                {"district": geography.district_of(text)},
+                "full_postcode", CUSTOM_TEMPLATES["full_postcode"], {"district": geography.district_of(text)}
             )
         if not geography.is_district(text):
             raise PydanticCustomError(

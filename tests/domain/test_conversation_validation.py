@@ -194,3 +194,28 @@ def test_unknown_fields_are_refused(lists: ReferenceLists) -> None:
     assert problems(Conversation, valid_conversation(resident_name="Jo Bloggs"), lists) == [
         Problem("resident_name", "resident_name", "resident_name is not something Champions records.")
     ]
+
+
+def test_messages_with_values_are_translated_before_they_are_filled_in(lists: ReferenceLists) -> None:
+    """A translator gets one sentence with its placeholders; the champion's own words stay as typed."""
+    data = {"neighbourhood": "atlantis", "setting": "market", "people_reached": 0, "postcode_district": "CH41 5LH"}
+    found = {p.field: p for p in problems(Conversation, data, lists)}
+    french = {
+        "“{code}” is not on the {what} list. Choose one from the list, or ask your coordinator to add it.":
+            "« {code} » n'est pas dans la liste des {what}.",
+        "neighbourhoods": "quartiers",
+        "That is a full postcode, which can identify someone's home. Enter only the first part, for example {district}.":
+            "C'est un code postal complet. N'indiquez que la première partie, par exemple {district}.",
+        "Enter how many people you spoke with: at least 1.": "Indiquez combien de personnes : au moins 1.",
+    }
+
+    def translate(text: str) -> str:
+        return french.get(text, text)
+
+    assert found["neighbourhood"].translated(translate) == "« atlantis » n'est pas dans la liste des quartiers."
+    assert found["postcode_district"].translated(translate) == (
+        "C'est un code postal complet. N'indiquez que la première partie, par exemple CH41.")
+    assert found["people_reached"].translated(translate) == "Indiquez combien de personnes : au moins 1."
+    # untranslated, or with a translation whose placeholder is broken, the English still reads right
+    assert found["neighbourhood"].translated(lambda t: t) == found["neighbourhood"].message
+    assert found["neighbourhood"].translated(lambda t: t.replace("{code}", "{cod")) == found["neighbourhood"].message

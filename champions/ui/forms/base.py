@@ -382,7 +382,7 @@ class RecordForm(QDialog):
             rows[id(row)] = (row, found or by_path.get(path))
         for row, problem in rows.values():
             if problem is not None and (self._save_pressed or row.touched):
-                row.problem.show_problem(domain_tr(problem.message))
+                row.problem.show_problem(problem.translated(domain_tr))
             else:
                 row.problem.clear_message()
             if row.warning is not None:
@@ -578,7 +578,7 @@ class RecordForm(QDialog):
 
 def _with_label(problem: Problem) -> str:
     """The summary names the field (and which barrier) unless the message already starts with it."""
-    label, message = domain_tr(problem.label), domain_tr(problem.message)
+    label, message = domain_tr(problem.label), problem.translated(domain_tr)
     row = re.fullmatch(r"barriers\.(\d+)\.(\w+)", problem.field)
     if row is not None:
         which = QCoreApplication.translate("BarrierEditor", "Barrier {0}").replace("{0}", str(int(row[1]) + 1))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain import AssetLocation, AssetOrganization, CommunityAsset, explain, is_full_postcode
+from ..forms.labels import domain_tr
 
 # Which field a problem's dotted path belongs to.
 _FIELD_OF = {
@@ -166,7 +167,7 @@ class ProposeAssetDialog(QDialog):
         except ValidationError as error:
             for problem in explain(error, CommunityAsset):
                 key = _FIELD_OF.get(problem.field.split(".")[0], "name")
-                problems.setdefault(key, problem.message)
+                problems.setdefault(key, problem.translated(domain_tr))
             return None, problems
         return (None if problems else asset), problems
 
