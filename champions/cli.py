@@ -83,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_self_check(args, loaded)
 
+    if not args.demo:
+        from champions.keyring_policy import refuse_file_keyrings
+
+        refuse_file_keyrings()  # a plaintext file is no place for the database key
+
     if os.environ.get(EXIT_AFTER_SHOWN_ENV) == "1":
         from champions.ui import startup_probe
 
