@@ -11,7 +11,7 @@ from champions.domain import OutreachActivity
 
 from .base import RecordForm, local_datetime
 from .conversation import starting_point
-from .labels import field_label, list_choices, with_retired
+from .labels import field_label, list_choices, ref_label, with_retired
 from .widgets.choice_box import ChoiceBox
 from .widgets.tag_picker import TagPicker
 
@@ -109,7 +109,7 @@ class ActivityForm(RecordForm):
 
     def summary_text(self) -> str:
         state = self.state()
-        kind = self.store.reference.label("activity_kind", state["activity_kind"]) if state["activity_kind"] else self.tr("Outreach activity")
+        kind = ref_label(self.store.reference, "activity_kind", state["activity_kind"]) if state["activity_kind"] else self.tr("Outreach activity")
         when = datetime.fromisoformat(state["occurred_at"]).strftime("%d/%m/%Y %H:%M")
         return self.tr("{0} on {1}").replace("{0}", kind).replace("{1}", when)
 

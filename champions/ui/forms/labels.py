@@ -16,6 +16,11 @@ def domain_tr(text: str) -> str:
     return QCoreApplication.translate(DOMAIN_CONTEXT, text)
 
 
+def ref_label(lists: ReferenceLists, list_name: str, code: str) -> str:
+    """A shared list's label for a code, in the user's language (the shipped defaults have translations)."""
+    return domain_tr(lists.label(list_name, code))
+
+
 def field_label(model: type[BaseModel], name: str) -> str:
     """The field's title as the domain names it, e.g. ``Conversation, "people_reached"`` -> People reached."""
     return domain_tr(model.model_fields[name].title or name)

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from .record_table import ID_ROLE
+from ..forms.labels import ref_label
 from .rows import CONTEXT
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -41,8 +42,8 @@ class AssetRow:
 
 
 def asset_row(asset: Any, ref: Any) -> AssetRow:
-    neighbourhood = ref.label("neighbourhood", asset.neighbourhood) if asset.neighbourhood else ""
-    languages = ", ".join(ref.label("language", code) for code in asset.languages)
+    neighbourhood = ref_label(ref, "neighbourhood", asset.neighbourhood) if asset.neighbourhood else ""
+    languages = ", ".join(ref_label(ref, "language", code) for code in asset.languages)
     cells = (asset.name, asset.organization.name, neighbourhood, languages, asset.opening_times)
     haystack = " ".join(
         (*cells, asset.description, asset.location.postcode, asset.location.city, " ".join(asset.taxonomy_terms))

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from ...domain import as_utc
+from ..forms.labels import ref_label
 
 CONTEXT = "Columns"
 
@@ -47,7 +48,7 @@ def sentence(text: str) -> str:
 
 
 def _barriers(record: Any, ref: Any) -> str:
-    return sentence("; ".join(ref.label("barrier", b.code) for b in record.barriers))
+    return sentence("; ".join(ref_label(ref, "barrier", b.code) for b in record.barriers))
 
 
 def _hours(record: Any, ref: Any) -> str:
@@ -59,8 +60,8 @@ SYNC = Column(QT_TRANSLATE_NOOP("Columns", "Sync"), None, sample="Waiting to syn
 
 CONVERSATION_COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("Columns", "When"), lambda r, ref: when_text(r.occurred_at), sample="Wed 30 Sep 2026, 23:59"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref.label("neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Setting"), lambda r, ref: ref.label("setting", r.setting), sample="Community centre"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref_label(ref, "neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Setting"), lambda r, ref: ref_label(ref, "setting", r.setting), sample="Community centre"),
     Column(QT_TRANSLATE_NOOP("Columns", "People"), lambda r, ref: str(r.people_reached), numeric=True, sample="People"),
     Column(QT_TRANSLATE_NOOP("Columns", "Barriers heard"), _barriers, sample="Worried about side effects or safety", stretch=True),
     SYNC,
@@ -68,8 +69,8 @@ CONVERSATION_COLUMNS: tuple[Column, ...] = (
 
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
     Column(QT_TRANSLATE_NOOP("Columns", "When"), lambda r, ref: when_text(r.occurred_at), sample="Wed 30 Sep 2026, 23:59"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref.label("neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Kind"), lambda r, ref: ref.label("activity_kind", r.activity_kind), sample="Community group message"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Neighbourhood"), lambda r, ref: ref_label(ref, "neighbourhood", r.neighbourhood), sample="Hoylake and West Kirby"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Kind"), lambda r, ref: ref_label(ref, "activity_kind", r.activity_kind), sample="Community group message"),
     Column(QT_TRANSLATE_NOOP("Columns", "People"), lambda r, ref: str(r.people_reached), numeric=True, sample="People"),
     Column(QT_TRANSLATE_NOOP("Columns", "Hours"), _hours, numeric=True, sample="People"),
     Column(QT_TRANSLATE_NOOP("Columns", "Partners"), lambda r, ref: ", ".join(r.partners), sample="Age UK, Housing association", stretch=True),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...store import Query
+from ..forms.labels import ref_label
 from ..models.rows import sentence
 from ..workers import StoreWorker
 
@@ -73,7 +74,7 @@ def week_summary(store: Any, now: datetime) -> WeekSummary:
     heard = Counter(b.code for c in conversations for b in c.barriers)
     today = now.astimezone().date()
     follow_ups = [
-        FollowUp(c.id, c.follow_up_on, ref.label("neighbourhood", c.neighbourhood))
+        FollowUp(c.id, c.follow_up_on, ref_label(ref, "neighbourhood", c.neighbourhood))
         for c in store.conversations.query(Query(since=now - FOLLOW_UP_LOOKBACK))
         if c.follow_up_on is not None and today - FOLLOW_UP_OVERDUE <= c.follow_up_on <= today + FOLLOW_UP_AHEAD
     ]
@@ -84,7 +85,7 @@ def week_summary(store: Any, now: datetime) -> WeekSummary:
         people_reached=sum(c.people_reached for c in conversations),
         outreach_hours=sum(a.duration_minutes for a in activities) / 60,
         activities=len(activities),
-        top_barriers=[(ref.label("barrier", code), n) for code, n in heard.most_common(TOP_BARRIERS)],
+        top_barriers=[(ref_label(ref, "barrier", code), n) for code, n in heard.most_common(TOP_BARRIERS)],
         follow_ups=follow_ups,
         unsynced=store.unsynced_count(),
     )

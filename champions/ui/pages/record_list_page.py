@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ...store import Query
 from ..models.record_table import ID_ROLE, RecordTableModel
+from ..forms.labels import domain_tr
 from ..models.rows import Column
 from ..widgets.date_filter import NO_DATE, DateFilterEdit
 from ..widgets.flow_layout import FlowLayout
@@ -188,21 +189,21 @@ class RecordListPage(QWidget):
         self.neighbourhood.clear()
         self.neighbourhood.addItem("", None)
         for item in ref.items("neighbourhood"):
-            self.neighbourhood.addItem(item.label, item.code)
+            self.neighbourhood.addItem(domain_tr(item.label), item.code)
         self.barrier.clear()
         self.barrier.addItem("", None)
         for group in ref.groups("barrier"):
-            self.barrier.addItem(group.label, f"domain:{group.code}")
+            self.barrier.addItem(domain_tr(group.label), f"domain:{group.code}")
             for item in ref.items("barrier"):
                 if item.group == group.code:
-                    self.barrier.addItem("    " + item.label, f"code:{item.code}")
+                    self.barrier.addItem("    " + domain_tr(item.label), f"code:{item.code}")
         self.sync_state.clear()
         for state in (None, "waiting", "synced", "rejected", "conflict"):
             self.sync_state.addItem("", state)
         self.kind.clear()
         self.kind.addItem("", None)
         for item in ref.items("activity_kind"):
-            self.kind.addItem(item.label, item.code)
+            self.kind.addItem(domain_tr(item.label), item.code)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
