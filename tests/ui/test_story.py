@@ -158,7 +158,7 @@ def test_champion_logs_restarts_finds_edits_deletes_and_undoes(qtbot: Any) -> No
     store.close()
 
 
-def test_keystrokes_for_a_standard_conversation(qtbot: Any) -> None:
+def test_keystrokes_for_a_standard_conversation(qtbot: Any, figures: list[str]) -> None:
     """One barrier, the defaults accepted (place and day from the last entry), from Ctrl+N to Ctrl+S."""
     store = open_default()
     window = make_window(qtbot, store)
@@ -187,7 +187,7 @@ def test_keystrokes_for_a_standard_conversation(qtbot: Any) -> None:
     press(Qt.Key.Key_Return)
     with qtbot.waitSignal(form.saved):
         press(Qt.Key.Key_S, CTRL)
-    print(f"\nkeystrokes for the first conversation of the day (place typed): {count}")
+    figures.append(f"keystrokes for the first conversation of the day (place typed): {count}")
 
     count = 0
     press(Qt.Key.Key_N, CTRL)
@@ -197,7 +197,7 @@ def test_keystrokes_for_a_standard_conversation(qtbot: Any) -> None:
     press(Qt.Key.Key_Return)
     with qtbot.waitSignal(form.saved) as saved:
         press(Qt.Key.Key_S, CTRL)
-    print(f"keystrokes for a standard conversation (one barrier, defaults accepted): {count}")
+    figures.append(f"keystrokes for a standard conversation (one barrier, defaults accepted): {count} (goal 25)")
     assert count <= 25
     record = store.conversations.get(saved.args[0])
     assert (record.neighbourhood, record.setting, [b.code for b in record.barriers]) == (
