@@ -260,3 +260,32 @@ def test_the_count_says_counting_until_the_whole_list_is_in(qtbot: Any, store: A
         assert page.model.total() == PAGE_SIZE + 30
     finally:
         window.shutdown()
+
+
+def test_the_sync_column_and_filter_show_what_the_hub_said(qtbot: Any, store: Any) -> None:
+    """Synced, refused with the hub's reason, still waiting: each shows in words and filters by keyboard."""
+    from champions.store.incoming import Answer, Incoming
+
+    generator = SampleGenerator(seed=9, reference=store.reference)
+    synced, refused, waiting = (store.conversations.save(c) for c in generator.conversations(3))
+    ledger = Incoming(store)
+    sent = {p.record_id: p for p in ledger.pending(10)}
+    batch = [sent[synced.id], sent[refused.id]]
+    ledger.mark_sending(batch, "batch-1")
+    reason = "The people reached must be a whole number."
+    ledger.record_answers([Answer(batch[0].seq, "synced"), Answer(batch[1].seq, "rejected", reason)],
+                          {p.seq: p for p in batch})
+    window = make_window(qtbot, store)
+    try:
+        page = show_conversations(qtbot, window)
+        states = {page.model.index(r, 0).data(ID_ROLE): cell(page, r, 5) for r in range(page.model.rowCount())}
+        assert states == {synced.id: "Synced", refused.id: f"Rejected: {reason}", waiting.id: "Waiting to sync"}
+
+        for typed, expected in (("Rej", refused.id), ("Syn", synced.id), ("Wai", waiting.id)):
+            page.sync_state.setFocus()
+            qtbot.keyClicks(page.sync_state, typed)  # keyboard search in the drop-down
+            settle(qtbot, window)
+            assert [page.model.index(r, 0).data(ID_ROLE) for r in range(page.model.rowCount())] == [expected], typed
+            qtbot.wait(1100)  # a combo box's keyboard search starts afresh after a pause
+    finally:
+        window.shutdown()
