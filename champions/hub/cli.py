@@ -2,7 +2,8 @@
 
 Every command takes ``--data-dir`` (SQLite in that folder) or ``--database-url`` (e.g.
 ``postgresql+psycopg://user@host/db``); either may also come from CHAMPIONS_HUB_DATA_DIR or
-CHAMPIONS_HUB_DATABASE_URL. The database is created and migrated on first use.
+CHAMPIONS_HUB_DATABASE_URL. The database is created and migrated on first use (``backup`` and
+``restore`` never create or migrate one: they copy files, see ``champions.hub.backup``).
 """
 
 from __future__ import annotations
@@ -181,6 +182,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from .backup import MANIFEST_SUFFIX, backup
+
+    dest, manifest = backup(database_url(args), Path(args.dest), force=args.force)
+    print(f"Backed up the hub database to {dest}")
+    print("\n".join(manifest.lines()))
+    print(f"Manifest: {dest.name}{MANIFEST_SUFFIX} beside it (keep the two together; restore checks the file against it).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .backup import restore
+
+    done = restore(database_url(args), Path(args.src), force=args.force)
+    print(f"Restored {Path(args.src).resolve()} as the hub database {done.target}")
+    print("\n".join(done.manifest.lines()[:2]))
+    for path in done.kept_aside:
+        print(f"The previous file is kept as {path} (delete it once the restored hub is working).")
+    if not done.revision_is_newest:
+        print("The backup has an older schema: the hub upgrades it by itself when it starts.")
+    print("Start the hub again (e.g. `systemctl start champions-hub`). Devices keep their tokens and sync as before.")
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     from .app import create_app, openapi_document
 
@@ -280,6 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", parents=[db], help="take in a device's “Export for my coordinator” file (safe to repeat)")
     s.add_argument("file", help="the .zip file the app wrote")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("backup", parents=[db], help="copy the SQLite database while the hub runs (PostgreSQL: explains pg_dump)")
+    s.add_argument("dest", help="file to write, or an existing folder to put a dated file in")
+    s.add_argument("--force", action="store_true", help="replace the file if it already exists")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("restore", parents=[db], help="put a backup in place of the database (stop the hub first)")
+    s.add_argument("src", help="a file written by `champions-hub backup`")
+    s.add_argument("--force", action="store_true",
+                   help="replace an existing database (it is kept aside, renamed); never while a hub has it open")
+    s.set_defaults(func=cmd_restore)
 
     s = sub.add_parser("openapi", help="print the OpenAPI document of the hub's API")
     s.set_defaults(func=cmd_openapi)
