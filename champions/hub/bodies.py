@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import zlib
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.requests import Request
 
@@ -36,13 +36,22 @@ async def read_json(request: Request, limit: int) -> Any:
         raw = _gunzip(raw, limit)
     elif encoding not in ("identity", ""):
         raise HubError(415, p.ERR_BAD_REQUEST, f"The hub accepts plain or gzip request bodies, not “{encoding[:30]}”.")
+    return parse_json(raw)
+
+
+def parse_json(raw: bytes) -> Any:
+    """JSON from UTF-8 bytes, or a 400 saying which of the two it is not.
+
+    pydantic-core's parser (jiter) is faster than ``json`` on large batches, caps nesting depth,
+    and refuses lone surrogate escapes (``"\\ud800"``), which no database could store.
+    """
     try:
-        text = raw.decode("utf-8")
+        raw.decode("utf-8")
     except UnicodeDecodeError:
         raise HubError(400, p.ERR_BAD_REQUEST, "The request body is not valid UTF-8 text.") from None
     try:
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        return pydantic_core.from_json(raw)
+    except ValueError:
         raise HubError(400, p.ERR_BAD_REQUEST, "The request body is not valid JSON.") from None
 
 

@@ -94,6 +94,7 @@ class _Current:
     body: str
     exists_in_db: bool
     fields: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
 
 
 def _rejected(change: p.Change, reason: str, problems: list[p.FieldProblem] | None = None) -> p.ChangeResult:
@@ -160,11 +161,12 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
     current: dict[str, _Current] = {}
     revisions: dict[tuple[str, int], str] = {}
     for chunk in _chunks(ids, 500):
-        for row in conn.execute(sa.select(records.c.id, records.c.kind, records.c.rev, records.c.author_id, records.c.device_id,
-                                          records.c.body).where(records.c.org_id == org_id, records.c.id.in_(chunk))):
+        found = _by_ids(conn, records, records.c.id, org_id, chunk,
+                        (records.c.id, records.c.kind, records.c.rev, records.c.author_id, records.c.device_id, records.c.body))
+        for row in found:
             current[row.id] = _Current(row.kind, row.rev, row.author_id, row.device_id, row.body, True)
-        for row in conn.execute(sa.select(record_revisions.c.record_id, record_revisions.c.rev, record_revisions.c.content_hash)
-                                .where(record_revisions.c.org_id == org_id, record_revisions.c.record_id.in_(chunk))):
+        for row in _by_ids(conn, record_revisions, record_revisions.c.record_id, org_id, chunk,
+                           (record_revisions.c.record_id, record_revisions.c.rev, record_revisions.c.content_hash)):
             revisions[(row.record_id, row.rev)] = row.content_hash
     now = utcnow()
     results: list[p.ChangeResult] = []
@@ -210,7 +212,7 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
                 new_revisions.append(revision_row)
                 revisions[(change.id, change.rev)] = digest
                 current[change.id] = _Current(change.kind, change.rev, body["author_id"], auth.device_id, text,
-                                              cur.exists_in_db if cur else False, body)
+                                              cur.exists_in_db if cur else False, body, digest)
                 touched[change.id] = seq
                 result = p.ChangeResult(id=change.id, rev=change.rev, status="accepted")
         results.append(result)
@@ -250,7 +252,7 @@ def _write(conn: Connection, org_id: str, current: dict[str, _Current], touched:
         cur = current[record_id]
         row = dict(kind=cur.kind, rev=cur.rev, seq=seq, author_id=cur.author_id, device_id=cur.device_id,
                    shared=is_shared(cur.kind, cur.fields), deleted=bool(cur.fields.get("deleted")), body=cur.body,
-                   content_hash=content_hash(cur.body), updated_at=now)
+                   content_hash=cur.digest, updated_at=now)
         if cur.exists_in_db:
             updates.append(dict(row, b_org_id=org_id, b_id=record_id))
         else:
@@ -271,6 +273,22 @@ def _insert_ignore(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]
     """Insert rows, skipping those already there (a retried conflict is kept once)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+
+
+def _by_ids(conn: Connection, table: sa.Table, key: sa.Column[str], org_id: str, ids: list[str],
+            columns: tuple[sa.Column[Any], ...]) -> sa.CursorResult[Any]:
+    """The org's rows whose ``key`` is one of ``ids``, looked up one index probe per id.
+
+    On PostgreSQL a plain ``org_id = ? AND key IN (...)`` is planned from statistics; before
+    ANALYZE has run (a new hub, or autovacuum off) the planner takes the org_id prefix of another
+    index and filters every row of the org, so each push gets slower as the org grows. A lateral
+    join on ``unnest(ids)`` leaves it one choice: an index lookup per id on (org_id, key, ...).
+    """
+    if conn.dialect.name != "postgresql":
+        return conn.execute(sa.select(*columns).where(table.c.org_id == org_id, key.in_(ids)))
+    wanted = sa.func.unnest(sa.bindparam("ids", ids, type_=postgresql.ARRAY(sa.String))).table_valued("id").render_derived()
+    probe = sa.select(*columns).where(table.c.org_id == org_id, key == wanted.c.id).offset(0).lateral()
+    return conn.execute(sa.select(probe).select_from(wanted).join(probe, sa.true()))
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -95,6 +95,8 @@ records = sa.Table(
     sa.Column("updated_at", When, nullable=False),
     sa.UniqueConstraint("org_id", "seq"),
     sa.Index("ix_records_org_id_author_id_seq", "org_id", "author_id", "seq"),
+    # Each push reads the org's reference lists (kind = 'reference_item') to validate against.
+    sa.Index("ix_records_org_id_kind", "org_id", "kind"),
 )
 
 record_revisions = sa.Table(
