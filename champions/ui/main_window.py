@@ -33,6 +33,7 @@ from .pages.home_page import HomePage
 from .pages.outreach_page import OutreachPage
 from .pages.record_list_page import RecordListPage
 from .pages.sync_page import SyncPage
+from .coordinator.install import install_coordinator
 from .widgets.undo import DeleteRecord
 from .workers import StoreEvents, StoreWorker
 
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.store = store
         self.demo = demo
         self.unsynced = -1
+        self.page_keys: list[str] = list(PAGES)  # and any page added later (see add_page)
         self.dialogs: list[QDialog] = []
         self.setObjectName("mainWindow")
         self.worker = StoreWorker(store, self, name="lists")
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self._scale_fonts()
         self._connect()
         self.retranslate()
+        install_coordinator(self)
         self.go_to("home")
         self.refresh_counts()
         self.resize(1280, 760)
@@ -240,7 +243,9 @@ class MainWindow(QMainWindow):
             "assets": self.tr("Assets"),
             "sync": self.tr("Sync"),
         }
-        for row, key in enumerate(PAGES):
+        for row, key in enumerate(self.page_keys):
+            if key not in names:
+                names[key] = self.pages[key].nav_title()  # type: ignore[attr-defined]
             item = self.nav.item(row)
             item.setText(names[key])
             item.setToolTip(self.tr("{page} (Ctrl+{number})").format(page=names[key], number=row + 1))
@@ -275,14 +280,30 @@ class MainWindow(QMainWindow):
 
     # -- navigation -----------------------------------------------------------------
     def go_to(self, key: str, focus: bool = False) -> None:
-        row = PAGES.index(key)
+        row = self.page_keys.index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         if focus:
             self.nav.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def current_page_key(self) -> str:
-        return PAGES[max(self.nav.currentRow(), 0)]
+        return self.page_keys[max(self.nav.currentRow(), 0)]
+
+    def add_page(self, key: str, page: QWidget) -> None:
+        """A page added after the shell is built (the coordinator's); it names itself with ``nav_title()``."""
+        self.page_keys.append(key)
+        self.pages[key] = page
+        self.stack.addWidget(page)
+        item = QListWidgetItem()
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.nav.addItem(item)
+        number = len(self.page_keys)
+        self.page_actions[key] = self._action(f"Ctrl+{number}" if number < 10 else None,
+                                              lambda _checked=False: self.go_to(key, focus=True))
+        self.go_menu.addAction(self.page_actions[key])
+        for title in page.findChildren(QLabel, "pageTitle"):
+            scale_font(title, 1.6, bold=True)
+        self.retranslate()
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:

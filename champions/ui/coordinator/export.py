@@ -1,0 +1,112 @@
+"""Exports of the Dashboard's current filter, on a worker, with a progress dialog and Cancel.
+
+The writing is ``Desk.export_xlsx`` / ``Desk.export_csv`` (``champions.coordinator.exports``):
+rows stream to a temporary file beside the target that is renamed over it only at the end, so
+a cancelled or failed export leaves no file at all, never a half-written one. Here we only
+carry the job's progress to the GUI thread (a queued signal) and its Cancel back (``TaskState``
+is thread-safe).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ...coordinator import Cancelled, ReportFilter, TaskState
+from ...coordinator.desk import Desk
+from ..workers import StoreWorker
+
+PROGRESS_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    key: str  # "xlsx" or a table for CSV: "conversations", "barriers", "outreach", "assets"
+
+    @property
+    def suffix(self) -> str:
+        return ".xlsx" if self.key == "xlsx" else ".csv"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    cancelled: bool = False
+    error: BaseException | None = None
+
+
+class _Bridge(QObject):
+    """Emitted on the worker thread, received on the GUI thread."""
+
+    progressed = Signal(int, int)
+
+
+class ExportRun(QObject):
+    """One export: starts at once, shows its progress, ends with ``finished(ExportResult)``."""
+
+    finished = Signal(object)
+
+    def __init__(self, worker: StoreWorker, desk: Desk, choice: ExportChoice, path: Path,
+                 report_filter: ReportFilter, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.choice = choice
+        self.bridge = _Bridge(self)
+        self.task = TaskState(self.bridge.progressed.emit)
+        self.dialog = QProgressDialog(parent)
+        self.dialog.setObjectName("exportProgress")
+        self.dialog.setWindowTitle(self.tr("Exporting"))
+        self.dialog.setLabelText(self.tr("Writing {name}…").format(name=self.path.name))
+        self.dialog.setCancelButtonText(self.tr("Cancel"))
+        self.dialog.setRange(0, PROGRESS_STEPS)
+        self.dialog.setValue(0)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setAccessibleName(self.tr("Export progress"))
+        self.dialog.canceled.connect(self.cancel)
+        self.bridge.progressed.connect(self._progress)
+        task, path, flt = self.task, self.path, report_filter
+
+        def job(_store: Any) -> int | None:
+            try:
+                if choice.key == "xlsx":
+                    return sum(desk.export_xlsx(path, flt, task).values())
+                return desk.export_csv(path, choice.key, flt, task)
+            except Cancelled:  # expected: an answer, not a failure to log
+                return None
+
+        self.dialog.show()
+        worker.submit(job, self._done, self._failed)
+
+    @property
+    def progress_bar_value(self) -> int:
+        return self.dialog.value()
+
+    def cancel(self) -> None:
+        """From the dialog's Cancel (or Escape): the job stops at its next check and removes its temporary file."""
+        self.task.cancel()
+        self.dialog.setLabelText(self.tr("Stopping…"))
+
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0 and not self.task.cancelled:
+            self.dialog.setValue(min(PROGRESS_STEPS, round(PROGRESS_STEPS * done / total)))
+
+    def _done(self, rows: int | None) -> None:
+        # A Cancel that came after the last row was written leaves the finished file: it is complete.
+        self._end(ExportResult(self.path, rows or 0, cancelled=rows is None))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._end(ExportResult(self.path, 0, error=exc))
+
+    def _end(self, result: ExportResult) -> None:
+        self.dialog.canceled.disconnect(self.cancel)
+        self.dialog.close()
+        self.dialog.deleteLater()
+        self.finished.emit(result)
