@@ -61,27 +61,31 @@ def test_retried_batch_and_repeated_change_never_duplicate(org, samples, db) -> 
 
 
 def test_twenty_threads_pushing_overlapping_batches(org, samples, db) -> None:  # type: ignore[no-untyped-def]
-    """Repeats, retries and the same batch at once: each record ends once, at its highest rev."""
+    """Ten pairs of threads, each pair sending the very same batch at the same moment, then again
+    as a retry after a lost answer; batches overlap (the same records at the same revs) and
+    repeat a change within themselves. Each record ends exactly once, at its highest rev."""
     devices = [org.amina, org.bilal]
     plans = {d.person_id: [samples.conversation() for _ in range(15)] for d in devices}
     revs = 4
+    pairs = 10
+    bodies: list[tuple[object, bytes]] = []  # per pair: the device and the exact bytes both threads send
+    for k in range(pairs):
+        device = devices[k % 2]
+        chosen = random.Random(k).sample(plans[device.person_id], k=8)
+        batch = [change(t, rev=r, base_rev=r - 1 if r else None, notes=f"rev {r}") for t in chosen for r in range(revs)]
+        batch.insert(3, batch[0])  # the same change twice in one batch
+        bodies.append((device, json.dumps({"batch_id": f"pair-{k}", "changes": batch}).encode()))
     errors: list[str] = []
-    answers: Counter[str] = Counter()
+    replies: list[tuple[int, list[dict]]] = []
     lock = threading.Lock()
+    together = threading.Barrier(2 * pairs)
 
     def worker(n: int) -> None:
-        rng = random.Random(n)
-        device = devices[n % 2]
-        chosen = rng.sample(plans[device.person_id], k=8)
-        batch = [change(t, rev=r, base_rev=r - 1 if r else None, notes=f"rev {r}") for t in chosen for r in range(revs)]
-        batch_id = f"batch-{n // 2}"  # pairs of threads send the very same batch id and content
-        if n % 4 < 2:
-            rng = random.Random(n // 2 * 7)
-            chosen = rng.sample(plans[device.person_id], k=8)
-            batch = [change(t, rev=r, base_rev=r - 1 if r else None, notes=f"rev {r}") for t in chosen for r in range(revs)]
-        for _attempt in range(2):  # a retry, as after a lost answer
+        device, body = bodies[n // 2]
+        together.wait(30)  # every thread sends at once; the two of a pair send identical bytes
+        for _attempt in range(2):  # the retry, as after a lost answer: same batch id, same bytes
             try:
-                reply = device.post("/v1/push", json={"batch_id": batch_id, "changes": batch})
+                reply = device.post("/v1/push", data=body, headers={"Content-Type": "application/json"})  # type: ignore[attr-defined]
             except requests.RequestException as exc:
                 errors.append(repr(exc))
                 continue
@@ -89,25 +93,30 @@ def test_twenty_threads_pushing_overlapping_batches(org, samples, db) -> None:  
                 errors.append(f"{reply.status_code} {reply.text[:200]}")
                 continue
             with lock:
-                answers.update(r["status"] for r in reply.json()["results"])
+                replies.append((n // 2, reply.json()["results"]))
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(20)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2 * pairs)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
-    assert errors == []
-    assert set(answers) <= {"accepted", "duplicate"}, answers
+    assert errors == [] and len(replies) == 4 * pairs
+    answers = Counter(r["status"] for _, results in replies for r in results)
+    assert set(answers) == {"accepted", "duplicate"}, answers
+    # Of the four sends of each batch, each (id, rev) was accepted at most once, and never in two batches.
+    accepted = Counter((r["id"], r["rev"]) for _, results in replies for r in results if r["status"] == "accepted")
+    assert set(accepted.values()) == {1}
     pushed = {t.id for plan in plans.values() for t in plan}
+    sent = {(c["id"], c["rev"]) for _, body in bodies for c in json.loads(body)["changes"]}
     with db.connect() as conn:
-        current = conn.execute(sa.select(records.c.id, records.c.rev).where(records.c.org_id == org.id, records.c.id.in_(pushed))).all()
+        current = conn.execute(sa.select(records.c.id, records.c.rev, records.c.body)
+                               .where(records.c.org_id == org.id, records.c.id.in_(pushed))).all()
         history = conn.execute(sa.select(record_revisions.c.record_id, record_revisions.c.rev)
                                .where(record_revisions.c.org_id == org.id, record_revisions.c.record_id.in_(pushed))).all()
-    touched = {i for i, _ in current}
-    assert len(current) == len(touched)  # exactly one row per record
-    assert all(rev == revs - 1 for _, rev in current)
-    assert max(Counter(history).values()) == 1 and len(history) == len(touched) * revs
-    assert answers["accepted"] == len(history)
+    touched = {record_id for record_id, _ in sent}
+    assert sorted(i for i, _, _ in current) == sorted(touched)  # exactly one row per record sent, none lost
+    assert all(rev == revs - 1 and json.loads(body)["notes"] == f"rev {revs - 1}" for _, rev, body in current)
+    assert sorted(Counter(history).values()) == [1] * len(sent) and set(history) == sent == set(accepted)
     got, _ = org.coordinator.pull_all()
     pulled = Counter(r.id for r in got if r.id in pushed)
     assert set(pulled) == touched and set(pulled.values()) == {1}
