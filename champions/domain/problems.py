@@ -24,6 +24,12 @@ _GENERIC: dict[str, str] = {
     "list_type": "{label}: choose from the list.",
     "bool_parsing": "{label}: choose yes or no.",
     "extra_forbidden": "{label} is not something Champions records.",
+    "string_type": "{label}: enter text.",
+    "greater_than_equal": "{label}: enter {ge} or more.",
+    "greater_than": "{label}: enter a number above {gt}.",
+    "less_than_equal": "{label}: enter {le} or less.",
+    "less_than": "{label}: enter a number below {lt}.",
+    "too_long": "{label}: at most {max_length} items.",
 }
 
 
@@ -32,6 +38,8 @@ _GENERIC: dict[str, str] = {
 CUSTOM_TEMPLATES: dict[str, str] = {
     "unknown_code": "“{code}” is not on the {what} list. Choose one from the list, or ask your coordinator to add it.",
     "in_future": "{label} is in the future. Check the date and time.",
+    "full_postcode_in_list": "“{typed}” is a full postcode. Use its district or sector instead, for example {district} or {sector}.",
+    "bad_postcode_area": "“{typed}” is not a postcode district or sector. Write one like CH41 or CH41 5.",
     "full_postcode": (
         "That is a full postcode, which can identify someone's home. Enter only the first part, for example {district}."
     ),
@@ -69,6 +77,7 @@ def _label_for(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
             continue
         fields = getattr(current, "model_fields", None)
         if not fields or part not in fields:
+            label = str(part)  # a field the model does not have (say, an unknown key): name it as sent
             break
         info = fields[part]
         label = info.title or str(part)

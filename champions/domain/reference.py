@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ..resources import resource
 from .envelope import Envelope
-from .geography import district_of, normalise
+from .geography import district_of, is_district, is_full_postcode, is_sector, normalise, sector_of
+from .problems import CUSTOM_TEMPLATES
 from .ids import stable_id
 
 LISTS: tuple[str, ...] = (
@@ -60,6 +62,25 @@ class ReferenceItem(Envelope):
     source: str = Field("", title="Source")
     retired: bool = Field(False, title="Retired")
     position: int = Field(0, title="Order")
+
+    @field_validator("postcodes")
+    @classmethod
+    def _postcodes(cls, value: list[str]) -> list[str]:
+        """A neighbourhood is drawn by districts or sectors; a full postcode is one street, and names a home."""
+        cleaned = []
+        for typed in value:
+            text = normalise(typed)
+            if is_full_postcode(text):
+                raise PydanticCustomError(
+                    "full_postcode_in_list", CUSTOM_TEMPLATES["full_postcode_in_list"],
+                    {"typed": typed, "district": district_of(text), "sector": sector_of(text)},
+                )
+            if not (is_district(text) or is_sector(text)):
+                raise PydanticCustomError(
+                    "bad_postcode_area", CUSTOM_TEMPLATES["bad_postcode_area"], {"typed": typed}
+                )
+            cleaned.append(text)
+        return cleaned
 
     @classmethod
     def make(cls, list_name: str, code: str, label: str, **fields: object) -> "ReferenceItem":

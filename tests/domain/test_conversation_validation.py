@@ -219,3 +219,38 @@ def test_messages_with_values_are_translated_before_they_are_filled_in(lists: Re
     # untranslated, or with a translation whose placeholder is broken, the English still reads right
     assert found["neighbourhood"].translated(lambda t: t) == found["neighbourhood"].message
     assert found["neighbourhood"].translated(lambda t: t.replace("{code}", "{cod")) == found["neighbourhood"].message
+
+
+def test_envelope_errors_are_in_plain_words() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Barrier.model_validate({"code": "TF.SAFETY", "rev": -1, "created_at": "yesterday", "deleted": "perhaps"})
+    assert explain(caught.value, Barrier) == [
+        Problem("created_at", "Created", "Created: enter a date and time, for example 14/03/2025 10:30."),
+        Problem("rev", "Revision", "Revision: enter 0 or more."),
+        Problem("deleted", "Deleted", "Deleted: choose yes or no."),
+    ]
+
+
+def test_asset_organisation_and_contact_errors_name_the_part(lists: ReferenceLists) -> None:
+    data = {"name": "Food bank", "contact": {"phone": 12, "fax": "0151"}, "organization": {"email": ["a"]}}
+    assert problems(CommunityAsset, data, lists) == [
+        Problem("organization.email", "Email", "Email: enter text."),
+        Problem("contact.phone", "Phone", "Phone: enter text."),
+        Problem("contact.fax", "fax", "fax is not something Champions records."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("postcodes", "message"),
+    [
+        (["CH41 5AB"], "“CH41 5AB” is a full postcode. Use its district or sector instead, for example CH41 or CH41 5."),
+        (["Birkenhead"], "“Birkenhead” is not a postcode district or sector. Write one like CH41 or CH41 5."),
+        ("CH41", "Postcode districts or sectors: choose from the list."),
+    ],
+)
+def test_a_neighbourhood_is_drawn_by_districts_or_sectors(postcodes: object, message: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ReferenceItem.model_validate({"list_name": "neighbourhood", "code": "x", "label": "X", "postcodes": postcodes})
+    assert [p.message for p in explain(caught.value, ReferenceItem)] == [message]
+    item = ReferenceItem.model_validate({"list_name": "neighbourhood", "code": "x", "label": "X", "postcodes": ["ch41", "ch43  5"]})
+    assert item.postcodes == ["CH41", "CH43 5"]
