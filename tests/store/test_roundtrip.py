@@ -22,8 +22,10 @@ from champions.domain import (
     Envelope,
     GroupsReached,
     OutreachActivity,
+    ReferenceItem,
     ReferenceLists,
 )
+from champions.domain.reference import LISTS
 from champions.store import Store
 
 REF = ReferenceLists.defaults()
@@ -78,6 +80,15 @@ assets = st.builds(
 )
 
 
+areas = st.sampled_from(["CH41", "CH43 5", "M1", "ST4 7", "L8"])
+reference_items = st.builds(
+    ReferenceItem, list_name=st.sampled_from(LISTS), code=st.text(min_size=1, max_size=60).filter(str.strip),
+    label=st.text(min_size=1, max_size=200).filter(str.strip), group=st.none() | st.text(max_size=30),
+    driver=st.none() | st.sampled_from(["confidence", "constraints"]), postcodes=st.lists(areas, max_size=4, unique=True),
+    source=text, retired=st.booleans(), position=st.integers(0, 500), deleted=st.booleans(),
+)
+
+
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = Store.open(Path(tmp_path_factory.mktemp("roundtrip")) / "rt.db", b"\x01" * 32)
@@ -121,4 +132,11 @@ def test_activity_round_trip(shared_store: Store, record: OutreachActivity) -> N
 @common
 @given(record=assets)
 def test_asset_round_trip(shared_store: Store, record: CommunityAsset) -> None:
+    _round_trip(shared_store, record)
+
+
+@common
+@given(record=reference_items)
+def test_reference_item_round_trip(shared_store: Store, record: ReferenceItem) -> None:
+    """A coordinator's list item: a new code or a retired one reads back as it was written."""
     _round_trip(shared_store, record)
