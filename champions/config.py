@@ -35,7 +35,7 @@ class Settings(BaseModel):
     organisation_name: str = Field("", title="Organisation name")
     ca_bundle: Path | None = Field(None, title="CA bundle (extra trusted certificates)")
     proxy: str | None = Field(None, title="Proxy")
-    sync_interval_minutes: int = Field(15, ge=1, le=24 * 60, title="Sync every (minutes)")
+    sync_interval_minutes: int = Field(5, ge=1, le=24 * 60, title="Sync every (minutes)")
     language: str = Field("", title="Language (empty: the system's)")
     locked: tuple[str, ...] = Field((), title="Settings the user cannot change")
 
