@@ -89,6 +89,10 @@ def create_invite(conn: Connection, org_id: str, *, role: str, name: str = "", p
         person = conn.execute(sa.select(people).where(people.c.id == person_id, people.c.org_id == org_id)).first()
         if person is None:
             raise HubError(404, p.ERR_NOT_FOUND, "There is no such person in this organisation.")
+        if person.disabled_at is not None:
+            raise HubError(422, p.ERR_INVALID_REQUEST,
+                           f"{person.name}'s account is disabled, so a new laptop cannot be connected for them. "
+                           "Enable the account first (champions-hub disable-person --enable).")
         role, name = person.role, person.name
     elif not name.strip():
         raise HubError(422, p.ERR_INVALID_REQUEST, "Give the name of the person the invite is for.")
@@ -104,13 +108,20 @@ def create_invite(conn: Connection, org_id: str, *, role: str, name: str = "", p
     return code, expires, name.strip()
 
 
-def enrol(engine: Engine, req: p.EnrolRequest, ip: str, settings: HubSettings) -> p.EnrolResponse:
+DISABLED_ENROL = ("{name}'s account has been disabled by a coordinator, so this code cannot connect a new laptop. "
+                  "Ask your coordinator to enable the account first.")
+
+
+def enrol(engine: Engine, req: p.EnrolRequest, ip: str, settings: HubSettings, client: str = "") -> p.EnrolResponse:
     """Exchange an invite code for a device token, throttling guesses per IP and overall.
 
-    A failure is recorded and committed before the error is raised, so throttling counts it.
+    A wrong, used or expired code is recorded and committed before the error is raised, so
+    throttling counts it. A good code for a disabled person is refused and left unused (it is no
+    guess, so it is not counted). ``client`` is the app's ``Champions-Client`` header, audited.
     """
     now = utcnow()
-    failure: HubError | None = None
+    failure: HubError | None = None  # a guess: counted by the throttle
+    refused: HubError | None = None  # a good code that may not be used now: not counted
     with write(engine) as conn:
         _check_throttle(conn, ip, now, settings)
         normalised = normalise_code(req.code)
@@ -123,7 +134,13 @@ def enrol(engine: Engine, req: p.EnrolRequest, ip: str, settings: HubSettings) -
             failure = HubError(400, p.ERR_CODE_USED, "That invite code has already been used. Ask your coordinator for a new one.")
         elif as_utc(invite.expires_at) <= now:
             failure = HubError(400, p.ERR_CODE_EXPIRED, "That invite code has expired. Ask your coordinator for a new one.")
-        if failure is None:
+        if failure is None and invite is not None and invite.person_id is not None:
+            person = conn.execute(sa.select(people.c.name, people.c.disabled_at).where(people.c.id == invite.person_id)).one()
+            if person.disabled_at is not None:
+                audit.record(conn, "enrol_refused", ip, org_id=invite.org_id, person_id=invite.person_id,
+                             reason="person_disabled", client=client, client_version=req.client_version)
+                refused = HubError(403, p.ERR_FORBIDDEN, DISABLED_ENROL.format(name=person.name))
+        if failure is None and refused is None:
             assert invite is not None
             org = conn.execute(sa.select(orgs).where(orgs.c.id == invite.org_id)).one()
             device_id, token = uuid7(), new_device_token()
@@ -134,8 +151,9 @@ def enrol(engine: Engine, req: p.EnrolRequest, ip: str, settings: HubSettings) -
         if failure is not None:
             conn.execute(enrol_failures.insert().values(ip=ip[:100], at=now))
             conn.execute(enrol_failures.delete().where(enrol_failures.c.at < now - timedelta(days=1)))
-            audit.record(conn, "enrol_failed", ip, org_id=invite.org_id if invite else None, reason=failure.code)
-        else:
+            audit.record(conn, "enrol_failed", ip, org_id=invite.org_id if invite else None, reason=failure.code, client=client)
+        elif refused is None:
+            assert invite is not None
             person_id = invite.person_id
             if person_id is None:
                 person_id = uuid7()
@@ -146,13 +164,13 @@ def enrol(engine: Engine, req: p.EnrolRequest, ip: str, settings: HubSettings) -
             conn.execute(devices.insert().values(id=device_id, org_id=invite.org_id, person_id=person_id, name=name[:200],
                                                  token_hash=hash_token(token), created_at=now, enrolled_from=ip[:100]))
             audit.record(conn, "enrol", ip, org_id=invite.org_id, person_id=person_id, device_id=device_id,
-                         device_name=name, client=req.client_version)
+                         device_name=name, client=client, client_version=req.client_version)
             return p.EnrolResponse(
                 device_id=device_id, token=token,
                 person=p.PersonInfo(id=person.id, name=person.name, role=person.role),
                 org=p.OrgInfo(id=org.id, name=org.name),
             )
-    raise failure
+    raise refused or failure  # type: ignore[misc]
 
 
 def _check_throttle(conn: Connection, ip: str, now: datetime, settings: HubSettings) -> None:

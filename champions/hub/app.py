@@ -66,6 +66,13 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def client_app(request: Request) -> str:
+    """The ``Champions-Client`` header (app name and version), for the audit log; cut short and
+    stripped of control characters, since anyone can send anything in it."""
+    value = request.headers.get(p.CLIENT_HEADER, "")
+    return "".join(ch for ch in value[:100] if ch.isprintable())
+
+
 def check_protocol(request: Request) -> None:
     """426 for clients older than the hub serves; a missing header is taken as the current version."""
     value = request.headers.get(p.PROTOCOL_HEADER)
@@ -146,7 +153,7 @@ def create_app(database_url: str, hub_settings: HubSettings | None = None, engin
     @v1.post("/enrol", response_model=p.EnrolResponse, responses={429: {"model": p.ErrorBody, "description": "Too many wrong codes"}})
     def enrol(body: p.EnrolRequest, request: Request) -> p.EnrolResponse:
         """Exchange a one-time invite code for this device's id and token."""
-        return accounts.enrol(engine, body, client_ip(request), config)
+        return accounts.enrol(engine, body, client_ip(request), config, client=client_app(request))
 
     @v1.get("/me", response_model=p.MeResponse)
     def me(auth: Me) -> p.MeResponse:
@@ -160,7 +167,7 @@ def create_app(database_url: str, hub_settings: HubSettings | None = None, engin
         """Send a batch of changes; each gets its own answer. Body may be gzip (Content-Encoding: gzip)."""
         data = await read_json(request, p.MAX_BATCH_BYTES)
         batch_id, changes = parse_push(data)
-        return await run_in_threadpool(records.push, engine, auth, batch_id, changes, client_ip(request))
+        return await run_in_threadpool(records.push, engine, auth, batch_id, changes, client_ip(request), client_app(request))
 
     @v1.get("/pull", response_model=p.PullResponse)
     def pull(auth: Me, since: Annotated[int, Query(ge=0, le=2**62)] = 0,

@@ -126,8 +126,12 @@ def _validate(change: p.Change, auth: Any, lists: ReferenceLists) -> _Prepared |
     return _Prepared(change, record.model_dump(mode="json"))
 
 
-def push(engine: Engine, auth: Any, batch_id: str, changes: list[p.Change | p.ChangeResult], source: str) -> p.PushResponse:
-    """Apply a batch; ``changes`` may hold answers already decided (malformed changes)."""
+def push(engine: Engine, auth: Any, batch_id: str, changes: list[p.Change | p.ChangeResult], source: str,
+         client: str = "") -> p.PushResponse:
+    """Apply a batch; ``changes`` may hold answers already decided (malformed changes).
+
+    ``client`` is the app's ``Champions-Client`` header, kept in the audit log with the counts.
+    """
     with read(engine) as conn:
         lists, items = reference_lists(conn, auth.org_id)
     prepared: list[_Prepared | p.ChangeResult] = []
@@ -144,7 +148,7 @@ def push(engine: Engine, auth: Any, batch_id: str, changes: list[p.Change | p.Ch
     for attempt in range(3):
         try:
             with write(engine) as conn:
-                return _apply(conn, auth, batch_id, prepared, source)
+                return _apply(conn, auth, batch_id, prepared, source, client)
         except IntegrityError:
             # Another worker stored some of these (id, rev) between our read and write; go again
             # and they will be answered as duplicates.
@@ -153,7 +157,8 @@ def push(engine: Engine, auth: Any, batch_id: str, changes: list[p.Change | p.Ch
     raise AssertionError("unreachable")
 
 
-def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared | p.ChangeResult], source: str) -> p.PushResponse:
+def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared | p.ChangeResult], source: str,
+           client: str) -> p.PushResponse:
     org_id = auth.org_id
     # The org row lock: held to commit, it orders seqs by commit (see the module docstring).
     seq = conn.execute(sa.select(orgs.c.last_seq).where(orgs.c.id == org_id).with_for_update()).scalar_one()
@@ -221,7 +226,7 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
     conn.execute(orgs.update().where(orgs.c.id == org_id).values(last_seq=seq))
     conn.execute(devices.update().where(devices.c.id == auth.device_id).values(last_push_at=now))
     audit.record(conn, "push", source, org_id=org_id, person_id=auth.person_id, device_id=auth.device_id,
-                 batch_id=batch_id, **counts)
+                 batch_id=batch_id, client=client, **counts)
     return p.PushResponse(batch_id=batch_id, results=results)
 
 

@@ -104,3 +104,28 @@ def test_guessing_is_throttled_per_address_and_overall(backend, tmp_path) -> Non
             assert overall.status_code == 429
             assert overall.json()["message"] == "Too many wrong invite codes have been tried on this hub. Wait 10 minutes and try again."
             assert "Retry-After" in overall.headers
+
+
+def test_a_disabled_person_cannot_enrol_a_new_device(hub, hub_cli, org, db, capsys) -> None:  # type: ignore[no-untyped-def]
+    code = hub_cli.invite(org.id, person=org.bilal.person_id)  # a second laptop, invited while Bilal was active
+    hub_cli.run("disable-person", org.bilal.person_id)
+    with db.connect() as conn:
+        before = conn.execute(sa.select(sa.func.count()).select_from(devices).where(devices.c.person_id == org.bilal.person_id)).scalar()
+    refused = enrol(hub, code)
+    assert refused.status_code == 403
+    assert refused.json() == {"code": "forbidden", "message": (
+        "Bilal's account has been disabled by a coordinator, so this code cannot connect a new laptop. "
+        "Ask your coordinator to enable the account first.")}
+    with db.connect() as conn:
+        after = conn.execute(sa.select(sa.func.count()).select_from(devices).where(devices.c.person_id == org.bilal.person_id)).scalar()
+        used = conn.execute(sa.select(invites.c.used_at).where(invites.c.person_id == org.bilal.person_id,
+                                                               invites.c.device_id.is_(None))).scalars().all()
+    assert after == before and used == [None]  # no device, and the code is not used up
+    # No new invites for them either, from the command line or the coordinator's app.
+    with pytest.raises(RuntimeError):
+        hub_cli.invite(org.id, person=org.bilal.person_id)
+    assert "Bilal's account is disabled" in capsys.readouterr().err
+    api = org.coordinator.post("/v1/admin/invites", json={"person_id": org.bilal.person_id})
+    assert api.status_code == 422 and api.json()["message"].startswith("Bilal's account is disabled")
+    hub_cli.run("disable-person", org.bilal.person_id, "--enable")
+    assert enrol(hub, code).status_code == 200  # the same code works once they are enabled again
