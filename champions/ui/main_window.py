@@ -34,6 +34,7 @@ from .pages.outreach_page import OutreachPage
 from .pages.record_list_page import RecordListPage
 from .pages.sync_page import SyncPage
 from .coordinator.install import install_coordinator
+from .diagnostics_action import install_diagnostics
 from .widgets.undo import DeleteRecord
 from .workers import StoreEvents, StoreWorker
 
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.retranslate()
         install_coordinator(self)
+        install_diagnostics(self)  # Help > Copy diagnostics
         self.go_to("home")
         self.refresh_counts()
         self.resize(1280, 760)
