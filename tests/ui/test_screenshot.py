@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = ("main-window.png", "home.png", "conversations-filtered.png", "outreach.png", "assets.png")
+SHOTS = ("main-window.png", "home.png", "conversations-filtered.png", "outreach.png", "assets.png", "conversation-form.png")
 SIZE = (1366, 768)
 
 
@@ -77,6 +77,46 @@ def take_screenshots(out: Path, font_scale: float = 1.0) -> None:
     save("outreach.png")
     window.go_to("assets")
     save("assets.png")
+
+    # The conversation form over the window, filled in by keys, a full postcode typed where a district goes.
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    form = window.open_conversation()
+    assert form is not None
+    form.resize(*SIZE)
+
+    def type_in(widget: object, text: str, enter: bool = False) -> None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)  # type: ignore[attr-defined]
+        settle(50)
+        QTest.keyClicks(QApplication.focusWidget(), text)
+        if enter:
+            QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        settle(50)
+
+    type_in(form.neighbourhood, "birk", enter=True)
+    type_in(form.setting, "market", enter=True)
+    type_in(form.district, "CH41 5AB")
+    type_in(form.languages.edit, "engl", enter=True)
+    type_in(form.languages.edit, "urdu", enter=True)
+    type_in(form.age_bands.edit, "65", enter=True)
+    type_in(form.topics.edit, "flu", enter=True)
+    form.barriers.add_row(focus=True)
+    settle(50)
+    QTest.keyClicks(QApplication.focusWidget(), "safety")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    settle(200)
+    for box, text in ((form.barriers.rows[0].quote, "My neighbour was ill for a week after hers"),
+                      (form.notes, "Ring her back on 07700 900123")):
+        box.setFocus(Qt.FocusReason.TabFocusReason)
+        QTest.keyClicks(box, text)  # straight to the box: a closing pop-up may still hold the focus
+        settle(50)
+    settle(600)
+    assert form._rows["postcode_district"].problem.isVisible(), "the district's message should show"
+    form.scroll.verticalScrollBar().setValue(0)
+    settle()
+    assert form.grab().save(str(out / "conversation-form.png"))
+    form.shutdown()  # the draft stays, as when the app closes
     window.shutdown()
     window.close()
     store.close()
