@@ -9,11 +9,14 @@ CHAMPIONS_HUB_DATABASE_URL. The database is created and migrated on first use (`
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import logging
 import os
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -222,16 +225,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
     migrate(engine)
     common = dict(host=args.host, port=args.port, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
                   log_level=args.log_level, timeout_graceful_shutdown=10)
+    if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters:
+        # uvicorn kills a worker that misses a 5 s ping; a loaded machine starting workers misses it.
+        common["timeout_worker_healthcheck"] = 30
     print(f"Champions hub on http://{args.host}:{args.port} using {engine.url.render_as_string(hide_password=True)}", flush=True)
-    if args.workers > 1:
-        os.environ["CHAMPIONS_HUB_DATABASE_URL"] = url
-        engine.dispose()
-        uvicorn.run("champions.hub.app:create_app_from_env", factory=True, workers=args.workers, **common)  # type: ignore[arg-type]
-    else:
-        from .app import create_app
+    with _open_while_serving(url):
+        if args.workers > 1:
+            os.environ["CHAMPIONS_HUB_DATABASE_URL"] = url
+            engine.dispose()
+            uvicorn.run("champions.hub.app:create_app_from_env", factory=True, workers=args.workers, **common)  # type: ignore[arg-type]
+        else:
+            from .app import create_app
 
-        uvicorn.run(create_app(url, engine=engine), **common)  # type: ignore[arg-type]
+            uvicorn.run(create_app(url, engine=engine), **common)  # type: ignore[arg-type]
     return 0
+
+
+@contextmanager
+def _open_while_serving(url: str) -> Iterator[None]:
+    """Keep one SQLite connection open for the hub's whole life, so ``restore`` sees it is running.
+
+    Workers open theirs only on their first request; this one holds SQLite's shared lock from the
+    start, across platforms, and never takes part in a transaction.
+    """
+    from .backup import sqlite_path
+
+    path = sqlite_path(url) if url.startswith("sqlite") and url not in ("sqlite://", "sqlite:///:memory:") else None
+    if path is None:
+        yield
+        return
+    conn = sqlite3.connect(path, timeout=60, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield
+    finally:
+        conn.close()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,7 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", parents=[db], help="run the hub (creates and migrates the database first)")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for every interface)")
     s.add_argument("--port", type=int, default=DEFAULT_PORT)
-    s.add_argument("--workers", type=int, default=1, help="worker processes (use PostgreSQL for more than one)")
+    s.add_argument("--workers", type=int, default=1, help="worker processes (SQLite: 2 suit one organisation; PostgreSQL for more)")
     s.add_argument("--forwarded-allow-ips", default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
                    help="reverse proxies whose X-Forwarded-For is trusted for the client address")
     s.add_argument("--log-level", default="info")

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,8 +24,9 @@ import requests
 import sqlalchemy as sa
 
 from champions.domain.samples import SampleGenerator
+from champions.hub.backup import in_use, known_revisions
 from champions.hub.db import DB_FILE, url_for_data_dir
-from champions.hub.testing import HubCli, run_hub
+from champions.hub.testing import HubCli, free_port, run_hub
 
 from .conftest import change
 
@@ -100,7 +102,8 @@ def test_backup_while_pushing_then_wipe_restore_and_find_everything(tmp_path: Pa
             stop.set()
             pusher.join(120)
         assert failures == [] and done.returncode == 0, (failures, done.stderr)
-        assert "Backed up the hub database" in done.stdout and "Schema version: 0001" in done.stdout
+        newest = next(rev for rev, n in known_revisions().items() if n == 0)
+        assert "Backed up the hub database" in done.stdout and f"Schema version: {newest}" in done.stdout
 
     # The backup is one instant of the database: whole batches only, and every batch answered before it began.
     in_backup = {r[0] for r in rows(backup_file, f"SELECT id FROM records WHERE org_id = '{org_id}' AND kind = 'conversation'")}
@@ -214,8 +217,10 @@ def test_restore_refuses_a_damaged_or_foreign_file_and_changes_nothing(make, say
     assert snapshot(live) == before
 
 
-def test_restore_refuses_while_a_hub_has_the_database_open(good_backup, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with run_hub(url_for_data_dir(live), log=tmp_path / "hub.log") as hub:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_restore_refuses_while_a_hub_has_the_database_open(workers, good_backup, live, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """One worker, and two as the systemd unit in docs/deploy runs it."""
+    with run_hub(url_for_data_dir(live), workers=workers, log=tmp_path / "hub.log") as hub:
         result = hub_command("restore", "--force", "--data-dir", str(live), str(good_backup))
         assert result.returncode == 2 and "open in another program" in result.stderr and "Stop the hub first" in result.stderr
         assert [p.name for p in live.iterdir() if "before-restore" in p.name or "partial" in p.name] == []
@@ -228,6 +233,33 @@ def test_restore_refuses_while_a_hub_has_the_database_open(good_backup, live, tm
     kept = [p for p in live.iterdir() if re.fullmatch(re.escape(DB_FILE) + r"\.before-restore-\d{8}T\d{6}Z", p.name)]
     assert len(kept) == 1 and f"The previous file is kept as {kept[0]}" in result.stdout
     assert org_names(kept[0]) == ["Live VCS"]
+
+
+def test_a_serving_hub_holds_its_database_open_before_any_request(live, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Workers open the database on their first request; ``serve`` itself holds it from the start,
+    so restore refuses even a hub nobody has talked to yet."""
+    db = live / DB_FILE
+    assert not in_use(db)
+    port = free_port()
+    log = open(tmp_path / "serve.log", "wb")
+    serve = subprocess.Popen([sys.executable, "-m", "champions.hub.cli", "serve", "--data-dir", str(live), "--workers", "2",
+                              "--port", str(port), "--log-level", "warning"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # listening (migrations done, workers starting), yet no HTTP request made
+            assert serve.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(1)
+        assert in_use(db)
+    finally:
+        serve.terminate()
+        serve.wait(30)
+        log.close()
+    assert not in_use(db)
 
 
 def test_restore_asks_for_force_before_replacing_a_database(good_backup, live) -> None:  # type: ignore[no-untyped-def]
