@@ -1,0 +1,155 @@
+"""Startup: time from launch to the first window painted, and resident memory then.
+
+    .venv/bin/python benchmarks/startup_bench.py                    # source install, and a fresh frozen build
+    .venv/bin/python benchmarks/startup_bench.py --frozen dist/champions   # an existing one-folder build
+    .venv/bin/python benchmarks/startup_bench.py --no-frozen        # the source install only
+
+Each launch is a new process with ``CHAMPIONS_EXIT_AFTER_SHOWN=1``: the app prints the moment
+its first window has painted and its resident memory (champions/ui/startup_probe.py), then
+quits. The app opens a real encrypted database holding a champion's few months of records
+(key in a keyring file under a temporary folder, chosen through PYTHON_KEYRING_BACKEND), after
+one unmeasured warm-up launch, so the OS file cache is warm as on a second start of the day.
+
+Baselines measured in the same run, on the same machine: ``python -c pass`` (the interpreter's
+own start) and a bare QWidget shown by the same probe (Qt's own start and memory). Goals on
+the project's 2-core machine: under 1 s from source, under 1.5 s frozen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = "CHAMPIONS_FIRST_WINDOW_SHOWN"
+GOAL_SOURCE_S, GOAL_FROZEN_S = 1.0, 1.5
+RECORDS = 600  # conversations in the database: a busy champion's few months
+
+BARE_QWIDGET = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from champions.ui.startup_probe import attach_if_requested
+app = QApplication(sys.argv)
+attach_if_requested(app)
+w = QWidget()
+w.resize(1100, 720)
+w.show()
+sys.exit(app.exec())
+"""
+
+
+@dataclass
+class Launches:
+    name: str
+    seconds: list[float]
+    rss_kib: list[int]
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def rss_mib(self) -> float:
+        return statistics.median(self.rss_kib) / 1024 if self.rss_kib else 0.0
+
+
+def launch(cmd: list[str], env: dict[str, str], expect_mark: bool = True) -> tuple[float, int]:
+    """Start ``cmd``; seconds from just before the launch to the first paint (or to exit), and RSS."""
+    started = time.time()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    ended = time.time()
+    if not expect_mark:
+        if done.returncode != 0:
+            raise SystemExit(f"{cmd} failed: {done.stderr[-2000:]}")
+        return ended - started, 0
+    for line in done.stdout.splitlines():
+        if line.startswith(MARK):
+            _, when, rss = line.split()
+            return float(when) - started, int(rss)
+    raise SystemExit(f"{cmd} never showed a window (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+
+
+def measure(name: str, cmd: list[str], env: dict[str, str], runs: int, expect_mark: bool = True) -> Launches:
+    launch(cmd, env, expect_mark)  # warm-up: file cache, Qt's font cache, first-run work
+    results = [launch(cmd, env, expect_mark) for _ in range(runs)]
+    return Launches(name, [s for s, _ in results], [r for _, r in results if r])
+
+
+def prepare_home(home: Path) -> dict[str, str]:
+    """A private data, config, log and keyring folder, with an encrypted database of generated records."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAMPIONS_") and k != "PYTHON_KEYRING_BACKEND"}
+    env.update(
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        CHAMPIONS_DATA_DIR=str(home / "data"), CHAMPIONS_CONFIG_DIR=str(home / "config"),
+        CHAMPIONS_LOG_DIR=str(home / "logs"), CHAMPIONS_SYSTEM_CONFIG=str(home / "system" / "champions.toml"),
+        XDG_DATA_HOME=str(home / "xdg"), PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        CHAMPIONS_EXIT_AFTER_SHOWN="1",
+    )
+    seed = (
+        "from champions.store import open_default\n"
+        "from champions.domain.samples import SampleGenerator\n"
+        "s = open_default()\n"
+        f"g = SampleGenerator(seed=7, reference=s.reference)\n"
+        "s.assets.save_many([g.asset(i) for i in range(6)])\n"
+        f"s.activities.save_many(list(g.activities({RECORDS // 10})))\n"
+        f"s.conversations.save_many(list(g.conversations({RECORDS})))\n"
+        "s.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", seed], env=env, check=True, cwd=ROOT)
+    return env
+
+
+def build_frozen(folder: Path) -> Path:
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build.py"), "--dist", str(folder / "dist"),
+                    "--work", str(folder / "work"), "--keep-cache"], check=True)
+    return folder / "dist" / "champions"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="measured launches of each (after one warm-up)")
+    parser.add_argument("--frozen", type=Path, help="an existing one-folder build (default: build one now)")
+    parser.add_argument("--no-frozen", action="store_true", help="measure the source install only")
+    args = parser.parse_args(argv)
+
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    with tempfile.TemporaryDirectory(prefix="champions-startup-") as tmp:
+        env = prepare_home(Path(tmp))
+        python_pass = measure("python -c pass", [sys.executable, "-c", "pass"], env, args.runs, expect_mark=False)
+        bare = measure("bare QWidget", [sys.executable, "-c", BARE_QWIDGET], env, args.runs)
+        rows = [python_pass, bare]
+        source = measure("Champions (source)", [sys.executable, "-m", "champions.cli"], env, args.runs)
+        rows.append(source)
+        frozen: Launches | None = None
+        if not args.no_frozen:
+            folder = args.frozen or build_frozen(Path(tmp))
+            binary = folder / ("champions.exe" if sys.platform == "win32" else "champions")
+            frozen = measure("Champions (frozen)", [str(binary)], env, args.runs)
+            rows.append(frozen)
+
+    print(f"\nStartup to the first window painted ({env['QT_QPA_PLATFORM']}, {os.cpu_count()} cores, "
+          f"{RECORDS} conversations in an encrypted database, median of {args.runs} after a warm-up; "
+          f"load average {load_before:.1f} before, {os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f} after)")
+    print(f"{'':<22}{'launch to window':>18}{'x python':>10}{'x QWidget':>11}{'RSS MiB':>10}{'x QWidget':>11}")
+    for row in rows:
+        rss = f"{row.rss_mib:>10.0f}{row.rss_mib / bare.rss_mib:>10.2f}x" if row.rss_kib else f"{'':>21}"
+        print(f"{row.name:<22}{row.median_s:>16.3f} s{row.median_s / python_pass.median_s:>9.1f}x"
+              f"{row.median_s / bare.median_s:>10.2f}x{rss}")
+    verdicts = [f"source {source.median_s:.2f} s (goal < {GOAL_SOURCE_S} s: {'met' if source.median_s < GOAL_SOURCE_S else 'NOT met'})"]
+    if frozen:
+        verdicts.append(f"frozen {frozen.median_s:.2f} s (goal < {GOAL_FROZEN_S} s: "
+                        f"{'met' if frozen.median_s < GOAL_FROZEN_S else 'NOT met'})")
+    print("Goals: " + "; ".join(verdicts))
+    print("Spread (min-max): " + "; ".join(f"{r.name} {min(r.seconds):.3f}-{max(r.seconds):.3f} s" for r in rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
