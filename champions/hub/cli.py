@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Engine
 
 from ..domain import as_utc
@@ -359,6 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except sa.exc.OperationalError as error:
         print(f"champions-hub: cannot use the database: {error.orig}", file=sys.stderr)
+        return 3
+    except CommandError as error:  # alembic: most often a database upgraded by a newer hub
+        print(f"champions-hub: cannot bring the database's schema up to date ({error}). If a newer version of "
+              f"champions-hub has already upgraded it, this older one cannot use it: install that version or newer, "
+              f"or restore a backup made before the upgrade.", file=sys.stderr)
         return 3
 
 

@@ -296,6 +296,17 @@ def test_postgresql_gets_the_pg_dump_route_in_plain_words(tmp_path: Path) -> Non
     assert not (tmp_path / "hub.dump.json").exists()
 
 
+def test_an_older_hub_refuses_a_newer_database_in_plain_words(good_backup, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """After an upgrade someone rolls the hub back: it must say so, not print a traceback."""
+    data = tmp_path / "upgraded"
+    data.mkdir()
+    _newer_schema(good_backup, data / DB_FILE)
+    for command in (["orgs"], ["serve", "--port", str(free_port())]):
+        result = hub_command(*command, "--data-dir", str(data))
+        assert result.returncode == 3 and "Traceback" not in result.stderr
+        assert "9999_from_the_future" in result.stderr and "install that version or newer" in result.stderr
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not shutil.which("pg_dump"), reason="no pg_dump here")
 def test_the_documented_pg_dump_route_round_trips(tmp_path: Path) -> None:
