@@ -18,12 +18,12 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..sync import protocol as p
 from . import accounts, audit, records
 from .accounts import Auth
-from .bodies import describe, parse_push, read_json
+from .bodies import describe, parse_json, parse_push, read_json
 from .db import make_engine, read, write
 from .errors import HubError
 from .schema import people, settings as settings_table
@@ -47,19 +47,54 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 
 
 class BodyLimit:
-    """Refuse oversized bodies by Content-Length before the app reads them (push has its own limit)."""
+    """Bodies of everything but a push (enrol, invites) are a few hundred bytes: read them here,
+    refusing more than ``SMALL_BODY_LIMIT`` with 413 whether or not a Content-Length says so
+    (a chunked body is counted as it arrives), and refusing a body that is not UTF-8 JSON with
+    400, with the same parser and words as a push. The app then gets the body as one message.
+    A push reads and limits its own body (``bodies.read_json``), as it streams up to 5 MB.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("path") != "/v1/push":
-            for name, value in scope.get("headers", []):
-                if name == b"content-length" and value.isdigit() and int(value) > SMALL_BODY_LIMIT:
-                    response = _error(413, p.ERR_BATCH_TOO_LARGE, "The request is too large for this address.")
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope.get("path") == "/v1/push":
+            await self.app(scope, receive, send)
+            return
+        too_large = _error(413, p.ERR_BATCH_TOO_LARGE, "The request is too large for this address.")
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > SMALL_BODY_LIMIT:
+                await too_large(scope, receive, send)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        early: Message | None = None  # a disconnect before the body was complete
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                early = message
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > SMALL_BODY_LIMIT:
+                await too_large(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and early is None and scope.get("method") == "POST":
+            try:
+                parse_json(body)
+            except HubError as error:
+                await _error(error.status, error.code, error.message)(scope, receive, send)
+                return
+        pending: list[Message] = [early or {"type": "http.request", "body": body, "more_body": False}]
+
+        async def replay() -> Message:
+            return pending.pop() if pending else await receive()
+
+        await self.app(scope, replay, send)
 
 
 def client_ip(request: Request) -> str:
