@@ -25,8 +25,9 @@ sys.exit(rc)
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("CHAMPIONS_") or k.endswith(("_DIR", "_CONFIG"))}
-    full_env.update(env or {})
+    full_env = {k: v for k, v in os.environ.items()
+                if (not k.startswith("CHAMPIONS_") or k.endswith(("_DIR", "_CONFIG"))) and k != "PYTHON_KEYRING_BACKEND"}
+    full_env.update(env or {})  # a test names its keyring here, never by inheritance
     return subprocess.run(
         [sys.executable, "-c", WRAPPER, *args], capture_output=True, text=True, env=full_env, timeout=120
     )
@@ -146,8 +147,7 @@ def test_self_check_without_a_keyring_fails_plainly_and_never_uses_a_plaintext_f
     assert not (Path(os.environ["CHAMPIONS_DATA_DIR"]) / "champions.db").exists()
 
 
-def test_the_window_refuses_a_plaintext_file_keyring_too(tmp_path: Path) -> None:
-    """The app (not only the self-check) says there is no safe place for the key, and writes nothing."""
+def test_the_keyring_policy_refuses_a_plaintext_file_unless_chosen(tmp_path: Path) -> None:
     script = (
         "import sys, keyring\n"
         "from champions.keyring_policy import refuse_file_keyrings\n"
@@ -160,6 +160,21 @@ def test_the_window_refuses_a_plaintext_file_keyring_too(tmp_path: Path) -> None
     chosen = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
                             env={**env, "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"})
     assert chosen.stdout.split() == ["PlaintextKeyring", "False", "keyrings.alt.file"], chosen.stderr
+
+
+def test_the_window_refuses_a_plaintext_file_keyring_too(tmp_path: Path) -> None:
+    """``champions`` itself: the plain-words refusal (exit 2), no key written anywhere, no database made."""
+    env = {**keyring_env(tmp_path, explicit=False), "QT_QPA_PLATFORM": "offscreen",
+           "CHAMPIONS_EXIT_AFTER_SHOWN": "1"}  # the refusal's message box is the first window: quit once it is painted
+    done = run_cli(env=env)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "CHAMPIONS_FIRST_WINDOW_SHOWN" in done.stdout and "Traceback" not in done.stderr
+    log = (Path(os.environ["CHAMPIONS_LOG_DIR"]) / "champions.log").read_text()
+    assert "keeps secrets in a plain file, so Champions does not use it" in log
+    assert "the store refused to open: Champions keeps the key that encrypts your records in the computer's keyring" in log
+    assert not (tmp_path / "xdg").exists()
+    assert not (Path(os.environ["CHAMPIONS_DATA_DIR"]) / "champions.db").exists()
 
 
 def test_self_check_syncs_once_with_a_real_hub(tmp_path: Path) -> None:
