@@ -10,6 +10,8 @@ Colours are the Okabe-Ito palette, told apart with colour-blindness too; no anim
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,7 +29,15 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QGuiApplication, QKeySequence, QPainter, QPen
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -46,7 +56,8 @@ from .table_model import DashboardTableModel, translated
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C96A3")
 ADDRESSED_COLOURS = ("#009E73", "#E69F00", "#8C96A3")  # addressed, partly, not addressed
-MAX_COLUMN_CHARS = 26  # a label column wider than this is cut short; its tooltip has it whole
+MAX_COLUMN_CHARS = 30  # a label column wider than this is cut short; its tooltip has it whole
+WRAP_WIDTH = 24
 MAX_BAR_LABEL = 28  # characters of a category label before it is shortened on the chart (the table has it whole)
 
 Draw = Callable[["ChartPanel", Table], None]
@@ -55,6 +66,14 @@ Draw = Callable[["ChartPanel", Table], None]
 def short(label: str, most: int = MAX_BAR_LABEL) -> str:
     label = " ".join(str(label).split())
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
+
+
+def wrapped(label: str, width: int = WRAP_WIDTH, lines: int = 2) -> str:
+    """A category label on up to two lines (the axis draws rich text); the table has it whole."""
+    parts = textwrap.wrap(" ".join(str(label).split()), width) or [""]
+    if len(parts) > lines:
+        parts = parts[: lines - 1] + [short(" ".join(parts[lines - 1:]), width)]
+    return "<br>".join(html.escape(part) for part in parts)
 
 
 class ChartPanel(QWidget):
@@ -69,8 +88,12 @@ class ChartPanel(QWidget):
         self.setObjectName(f"panel_{key}")
         self.draw = draw
         self.hide_keys = tuple(hide_keys)
+        # Descriptive columns shown after the numbers, so the numbers sit next to what they count
+        # (the copy keeps the table's own order).
+        self.end_keys: tuple[str, ...] = ("domain", "driver", "group", "level")
         # The column (by key) that takes the table's spare width: the first of these the table has.
-        self.stretch_keys: tuple[str, ...] = ("quote", "barrier", "label", "neighbourhood", "domain", "kind")
+        self.stretch_keys: tuple[str, ...] = ("quote",)
+        self.column_chars: dict[str, int] = {}  # columns (by key) given this many characters' width
         self.model = DashboardTableModel(self)
         self.chart = QChart()
         self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -82,6 +105,7 @@ class ChartPanel(QWidget):
         self.chart_view.setObjectName(f"chart_{key}")
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.chart_view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the numbers
         self.chart_view.setMinimumSize(320, 220)
         self.chart_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.chart_view.setVisible(with_chart)
@@ -97,6 +121,8 @@ class ChartPanel(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # A header wider than its column shows its start (the tooltip has it whole), not a clipped middle.
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.copy_action = QAction(self)
         self.copy_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Copy))
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -163,6 +189,11 @@ class ChartPanel(QWidget):
             self.table.setColumnHidden(column, key in self.hide_keys)
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
+        for logical in range(header.count()):  # back to the table's order, then the descriptive ones last
+            header.moveSection(header.visualIndex(logical), logical)
+        for logical, key in enumerate(keys):
+            if key in self.end_keys:
+                header.moveSection(header.visualIndex(logical), header.count() - 1)
         stretch = next((k for k in self.stretch_keys if k in keys), "")
         header.setStretchLastSection(not stretch)
         for column in range(self.model.columnCount()):
@@ -171,6 +202,9 @@ class ChartPanel(QWidget):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
                 continue
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if key in self.column_chars:
+                self.table.setColumnWidth(column, metrics.averageCharWidth() * self.column_chars[key])
+                continue
             most = metrics.averageCharWidth() * MAX_COLUMN_CHARS
             if self.table.columnWidth(column) > most:
                 self.table.setColumnWidth(column, most)
@@ -207,7 +241,8 @@ class ChartPanel(QWidget):
              colours: Sequence[str] = PALETTE) -> None:
         """Bar chart; horizontal bars list their categories top to bottom, as the table does."""
         self.clear_chart()
-        categories = [short(c) for c in categories]
+        # Two lines of a few words: Qt cuts a longer label short (the table beside has it whole).
+        categories = [wrapped(c, WRAP_WIDTH if horizontal else 14) for c in categories]
         if horizontal:  # Qt draws the first category at the bottom
             categories = categories[::-1]
             sets = [(name, list(values)[::-1]) for name, values in sets]
@@ -256,7 +291,7 @@ class ChartPanel(QWidget):
         self._axis(value_axis, Qt.AlignmentFlag.AlignLeft)
         for i, (name, values) in enumerate(lines):
             series = QLineSeries()
-            series.setName(short(name, 24))
+            series.setName(wrapped(name, 22) if len(lines) > 2 else short(name, 26))  # names on the right wrap
             for x, v in enumerate(values):
                 series.append(float(x), float(v or 0))
             pen = QPen(QColor(PALETTE[i % len(PALETTE)]))
@@ -268,9 +303,12 @@ class ChartPanel(QWidget):
             self.chart.addSeries(series)
             series.attachAxis(category_axis)
             series.attachAxis(value_axis)
-        self._legend(bool(lines))
+        self._legend(bool(lines), Qt.AlignmentFlag.AlignRight if len(lines) > 2 else Qt.AlignmentFlag.AlignBottom)
 
-    def _legend(self, visible: bool) -> None:
+    def _legend(self, visible: bool, where: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignBottom) -> None:
+        """Many lines: a list on the right, where each name has room to be read."""
         legend = self.chart.legend()
         legend.setVisible(visible)
+        legend.setAlignment(where)
+        legend.setShowToolTips(True)  # a shortened name shows whole on hover
         legend.setFont(self._font(0.9))

@@ -123,6 +123,7 @@ class DashboardPage(QWidget):
         self.title.setObjectName("pageTitle")
         self.status = QLabel()
         self.status.setObjectName("dashboardStatus")
+        self.status.setWordWrap(True)  # long filters wrap rather than being cut off
         self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.export_button = QPushButton()
@@ -162,6 +163,9 @@ class DashboardPage(QWidget):
             "outreach": ChartPanel("outreach", self._draw_outreach),
             "quotes": ChartPanel("quotes", lambda _p, _t: None, with_chart=False),
         }
+        self.panels["weeks"].splitter.setSizes([1300, 700])  # the lines and their names need the room
+        self.panels["domains"].end_keys = ()  # the domain is what that table is about
+        self.panels["quotes"].column_chars = {"barrier": 34, "neighbourhood": 24}
         quotes = self.panels["quotes"].table
         quotes.setWordWrap(True)
         quotes.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -571,6 +575,8 @@ class DashboardPage(QWidget):
         return run
 
     def _export_done(self, result: ExportResult) -> None:
+        if self.export_run is not None:
+            self.export_run.deleteLater()
         self.export_run = None
         self.last_export = result
         self.export_button.setEnabled(self.desk is not None)

@@ -58,6 +58,7 @@ class ExportRun(QObject):
         self.choice = choice
         self.bridge = _Bridge(self)
         self.task = TaskState(self.bridge.progressed.emit)
+        self.final_value = 0
         self.dialog = QProgressDialog(parent)
         self.dialog.setObjectName("exportProgress")
         self.dialog.setWindowTitle(self.tr("Exporting"))
@@ -100,6 +101,9 @@ class ExportRun(QObject):
 
     def _done(self, rows: int | None) -> None:
         # A Cancel that came after the last row was written leaves the finished file: it is complete.
+        if rows is not None:
+            self.final_value = PROGRESS_STEPS
+            self.dialog.setValue(PROGRESS_STEPS)  # the job counts kept records against all of them
         self._end(ExportResult(self.path, rows or 0, cancelled=rows is None))
 
     def _failed(self, exc: BaseException) -> None:

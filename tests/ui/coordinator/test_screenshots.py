@@ -1,0 +1,112 @@
+"""Screenshots of the Dashboard with the demo data at 1366x768, as a newcomer opening ``--demo`` sees it.
+
+Like ``tests/ui/test_screenshot.py``: under Xvfb when installed (else offscreen), in a child
+process with its own QApplication. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNGs go to
+docs/screenshots/, otherwise to the test's folder. Run as a script it is the child.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+SHOTS = ("dashboard.png", "dashboard-weeks.png", "dashboard-people.png", "dashboard-intention.png",
+         "dashboard-quotes.png", "dashboard-200-percent.png")
+SIZE = (1366, 768)
+
+
+def take_screenshots(out: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+    from PySide6.QtGui import QFont
+
+    from champions.store import open_default
+    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+
+    app = make_application()
+    apply_style(app)
+    store = open_default(demo=True)
+    fill_demo(store)
+
+    def settle(window, extra_ms: int = 300) -> None:
+        page = window.dashboard
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if page.data is not None and not page.is_busy() and not window.counter.is_busy():
+                break
+            time.sleep(0.02)
+        assert page.data is not None, "the dashboard never counted"
+        end = QDeadlineTimer(extra_ms)
+        while not end.hasExpired():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.01)
+
+    def open_window():
+        window = build_window(store, demo=True)
+        window.resize(*SIZE)
+        window.show()
+        window.go_to("dashboard")
+        settle(window, 600)
+        return window
+
+    def tab(window, key: str) -> None:
+        page = window.dashboard
+        page.tabs.setCurrentIndex(list(page.panels).index(key))
+
+    def save(window, name: str) -> None:
+        settle(window)
+        assert window.grab().save(str(out / name)), name
+
+    window = open_window()
+    page = window.dashboard
+    tab(window, "top")
+    save(window, "dashboard.png")
+    tab(window, "weeks")
+    save(window, "dashboard-weeks.png")
+    tab(window, "people")
+    page.filters.neighbourhood.setCurrentIndex(page.filters.neighbourhood.findData("birkenhead"))
+    save(window, "dashboard-people.png")
+    page.filters.clear()
+    tab(window, "intention")
+    save(window, "dashboard-intention.png")
+    tab(window, "quotes")
+    save(window, "dashboard-quotes.png")
+    window.shutdown()
+    window.close()
+
+    font = QFont(app.font())
+    font.setPointSizeF(font.pointSizeF() * 2)
+    app.setFont(font)
+    window = open_window()
+    tab(window, "domains")
+    save(window, "dashboard-200-percent.png")
+    window.shutdown()
+    window.close()
+    store.close()
+
+
+def test_dashboard_screenshots(tmp_path: Path) -> None:
+    from tests.ui.test_screenshot import _display, _not_blank
+
+    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
+    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
+    out.mkdir(parents=True, exist_ok=True)
+    with _display() as display:
+        env = dict(os.environ)
+        env.update(display)
+        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # the demo needs no keyring
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
+                                timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in SHOTS:
+        _not_blank(out / name)
+
+
+if __name__ == "__main__":
+    take_screenshots(Path(sys.argv[1]))
