@@ -256,6 +256,7 @@ class Restored:
     manifest: Manifest
     kept_aside: list[Path]
     revision_is_newest: bool
+    seq_advanced: str = ""
 
 
 def check_backup(src: Path) -> Manifest:
@@ -284,6 +285,52 @@ def check_backup(src: Path) -> Manifest:
                     size_bytes=src.stat().st_size, sha256=str(expected.get("sha256", "")))
 
 
+SEQ_GAP = 1_000_000_000
+"""How far each organisation's change counter jumps when the database a backup replaces is gone."""
+
+
+def _org_seqs(path: Path) -> dict[str, int]:
+    try:
+        conn = _connect_ro(path)
+        try:
+            return {row[0]: int(row[1]) for row in conn.execute("SELECT id, last_seq FROM orgs")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def _after_restore(copy: Path, replaced: Path | None, src: Path) -> str:
+    """Make the restored copy safe for laptops that synced after the backup was taken; say how.
+
+    A laptop's pull cursor may be ahead of the backup's change counter; new changes numbered
+    below that cursor would never reach it. So each organisation's counter is moved past any
+    cursor a laptop can hold: to the replaced database's counter when it is readable, else far
+    ahead. Gaps in the numbering are harmless (pull asks for "after N"). The restore is also
+    written to the audit log.
+    """
+    from . import audit
+    from .db import make_engine, write
+    from .schema import orgs
+
+    previous = _org_seqs(replaced) if replaced is not None else {}
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        with write(engine) as conn:
+            for org_id, seq in conn.execute(sa.select(orgs.c.id, orgs.c.last_seq)).all():
+                target = max(seq, previous[org_id]) if org_id in previous else seq + SEQ_GAP
+                if target != seq:
+                    conn.execute(orgs.update().where(orgs.c.id == org_id).values(last_seq=target))
+            audit.record(conn, "restore", audit.cli_source(), backup=src.name,
+                         counters="from the replaced database" if previous else f"advanced by {SEQ_GAP:,}")
+    finally:
+        engine.dispose()
+    if previous:
+        return "Change counters continue from the replaced database, so laptops that synced since the backup miss nothing new."
+    return (f"Change counters were moved {SEQ_GAP:,} ahead, so laptops that synced after the backup was taken "
+            f"still receive every new change.")
+
+
 def restore(url: str, src: Path, *, force: bool = False) -> Restored:
     """Put the backup ``src`` in place of the hub's SQLite database, keeping the old file aside."""
     target = sqlite_path(url)
@@ -310,8 +357,10 @@ def restore(url: str, src: Path, *, force: bool = False) -> Restored:
             _copy(conn, partial)
         finally:
             conn.close()
+        advanced = _after_restore(partial, target if exists else None, src)
         check = sqlite3.connect(partial, isolation_level=None)
         try:
+            check.execute("PRAGMA journal_mode=DELETE")
             inspect(check, "The copy")
         finally:
             check.close()
@@ -326,6 +375,7 @@ def restore(url: str, src: Path, *, force: bool = False) -> Restored:
         os.replace(partial, target)
         _fsync_dir(target.parent)
     finally:
-        partial.unlink(missing_ok=True)
+        for suffix in ("", *SIDE_FILES):
+            partial.with_name(partial.name + suffix).unlink(missing_ok=True)
     newest = known_revisions().get(manifest.schema_revision) == 0
-    return Restored(target, manifest, kept, newest)
+    return Restored(target, manifest, kept, newest, advanced)

@@ -204,6 +204,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     print("\n".join(done.manifest.lines()[:2]))
     for path in done.kept_aside:
         print(f"The previous file is kept as {path} (delete it once the restored hub is working).")
+    if done.seq_advanced:
+        print(done.seq_advanced)
+    print("Changes laptops sent after the backup was taken are not in it: they are on those laptops, which "
+          "count them as sent.")
     if not done.revision_is_newest:
         print("The backup has an older schema: the hub upgrades it by itself when it starts.")
     print("Start the hub again (e.g. `systemctl start champions-hub`). Devices keep their tokens and sync as before.")

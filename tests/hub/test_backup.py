@@ -102,6 +102,7 @@ def test_backup_while_pushing_then_wipe_restore_and_find_everything(tmp_path: Pa
             stop.set()
             pusher.join(120)
         assert failures == [] and done.returncode == 0, (failures, done.stderr)
+        _, cursor_after_backup = devices["cora"].pull_all()  # ahead of the backup's change counter
         newest = next(rev for rev, n in known_revisions().items() if n == 0)
         assert "Backed up the hub database" in done.stdout and f"Schema version: {newest}" in done.stdout
 
@@ -125,17 +126,33 @@ def test_backup_while_pushing_then_wipe_restore_and_find_everything(tmp_path: Pa
     audit_in_backup = rows(backup_file, AUDIT)
     assert {"create_org", "add_person", "invite", "enrol", "revoke"} <= {a[5] for a in audit_in_backup}
 
+    def new_change_reaches_a_laptop_that_synced_after_the_backup() -> None:
+        fresh = change(gen.conversation())
+        assert [r.status for r in devices["amina"].push([fresh]).results] == ["accepted"]
+        seen, _ = devices["cora"].pull_all(since=cursor_after_backup)
+        assert [r.id for r in seen] == [fresh["id"]]
+
+    # Restored over the newer database (kept aside): change counters continue from it.
+    over = hub_command("restore", "--force", "--data-dir", str(data), str(backup_file))
+    assert over.returncode == 0 and "continue from the replaced database" in over.stdout, over.stderr
+    with run_hub(url, log=tmp_path / "hub2.log") as hub:
+        for device in devices.values():
+            device.hub = hub
+        new_change_reaches_a_laptop_that_synced_after_the_backup()
+
     shutil.rmtree(data)
     restored = hub_command("restore", "--data-dir", str(data), str(backup_file))
     assert restored.returncode == 0, restored.stderr
+    assert "moved 1,000,000,000 ahead" in restored.stdout
     assert sorted(p.name for p in data.iterdir()) == [DB_FILE]
 
-    with run_hub(url, log=tmp_path / "hub2.log") as hub:
+    with run_hub(url, log=tmp_path / "hub3.log") as hub:
         for device in devices.values():
             device.hub = hub  # same tokens, new process
+        new_change_reaches_a_laptop_that_synced_after_the_backup()
         got, _ = devices["cora"].pull_all()
         conversations = [r.id for r in got if r.kind == "conversation"]
-        assert sorted(conversations) == sorted(in_backup), "every record back, each once"
+        assert sorted(conversations[:-1]) == sorted(in_backup), "every record back, each once (and the new one)"
         mine, _ = devices["amina"].pull_all()
         assert {c["id"] for c in first} <= {r.id for r in mine}
         assert devices["bilal"].get("/v1/pull", params={"since": 0, "limit": 1}).status_code == 200
@@ -143,9 +160,10 @@ def test_backup_while_pushing_then_wipe_restore_and_find_everything(tmp_path: Pa
         # Pushes stay idempotent across the restore: what the backup holds is a duplicate, not a second copy.
         assert {r.status for r in devices["amina"].push(first[:100]).results} == {"duplicate"}
     db = data / DB_FILE
-    assert rows(db, AUDIT)[:len(audit_in_backup)] == audit_in_backup
+    audit_now = rows(db, AUDIT)
+    assert audit_now[:len(audit_in_backup)] == audit_in_backup and audit_now[len(audit_in_backup)][5] == "restore"
     assert rows(db, "SELECT count(*), count(DISTINCT org_id || record_id || '/' || rev) FROM record_revisions")[0] == \
-        (manifest["counts"]["record_revisions"],) * 2
+        (manifest["counts"]["record_revisions"] + 1,) * 2
 
 
 @pytest.fixture
