@@ -19,6 +19,7 @@ from .dashboard_page import DashboardPage
 log = logging.getLogger(__name__)
 
 DASHBOARD = "dashboard"
+ENROLMENT_CHECK_MS = 300
 
 
 def coordinator_identity(store: Any) -> Any:
@@ -73,7 +74,12 @@ def install_coordinator(window: Any) -> CoordinatorPages:
     pages = CoordinatorPages(window)
     window.coordinator_pages = pages
     if not pages.install_if_due():
-        window.events.changed.connect(pages.install_if_due)
+        # A sync writes many records: look at the enrolment once they are quiet, not once per record.
+        check = QTimer(window)
+        check.setSingleShot(True)
+        check.setInterval(ENROLMENT_CHECK_MS)
+        check.timeout.connect(pages.install_if_due)
+        window.events.changed.connect(lambda _event: None if pages.dashboard is not None else check.start())
         QTimer.singleShot(0, pages._hook_sync)  # sync is plugged in after the window is built
     original_shutdown = window.shutdown
 
