@@ -21,6 +21,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,7 @@ class SyncReport:
     merged: int = 0
     kept_both: int = 0
     pulled: int = 0
+    echoes: int = 0
     seconds: float = 0.0
     push_seconds: float = 0.0
 
@@ -87,6 +89,10 @@ class _Batch:
     entries: list[Pending]
     bases: list[int | None] = field(default_factory=list)
 
+    @property
+    def ids(self) -> set[str]:
+        return {e.record_id for e in self.entries}
+
     def body(self, batch_id: str) -> bytes:
         """The PushRequest JSON, built around the payload texts as saved (no parse, no re-dump)."""
         parts = [
@@ -99,6 +105,14 @@ class _Batch:
     def changes(self) -> list[p.Change]:
         return [p.Change(kind=e.kind, id=e.record_id, rev=e.rev, base_rev=b, record=json.loads(e.payload))
                 for e, b in zip(self.entries, self.bases)]
+
+
+def _wait(future: Future[Any]) -> None:
+    """Let a request still on the wire finish before anything else uses the client."""
+    try:
+        future.result()
+    except BaseException:  # noqa: BLE001 - the error being handled is the one to report
+        pass
 
 
 def _reason(result: p.ChangeResult) -> str:
@@ -119,11 +133,17 @@ class SyncEngine:
         self.pull_limit = min(pull_limit, p.PULL_MAX_LIMIT)
         self._client: HubClient | None = None
         self._client_key: tuple[str, str, str] | None = None
+        self._device_id = ""
+        # The HTTP calls run here, one at a time, so the store work overlaps the hub's (see _push).
+        # Only this thread uses the client while a call is in flight; the store stays on the caller's.
+        self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-http")
 
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
             self._client = None
+        self._sender.shutdown(wait=True)
+        self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-http")
 
     # ---- status --------------------------------------------------------------------------
 
@@ -169,6 +189,7 @@ class SyncEngine:
             self.close()
             self._client = self.client_factory(identity, token)
             self._client_key = key
+        self._device_id = identity.device_id
         return self._client
 
     def _remember_problem(self, exc: SyncError) -> None:
@@ -197,27 +218,56 @@ class SyncEngine:
 
     def _push(self, client: HubClient, report: SyncReport) -> None:
         size = self.batch_size
-        rounds_left = self.store.unsynced_count() // max(size, 1) + 50  # merges add a few rows; never loop forever
-        while rounds_left > 0:
-            rounds_left -= 1
-            entries = self.ledger.pending(size)
-            if not entries:
-                return
-            batch_id = uuid7()
-            self.ledger.mark_sending(entries, batch_id)
-            batch = self._prepare(entries)
+        while True:
             try:
-                answer = client.push_body(batch.body(batch_id))
+                return self._push_batches(client, report, size)
             except ServerRejected as exc:
-                self.store.outbox.requeue_sending()
                 if exc.status == 413 and size > 1:
-                    size = max(1, size // 2)
+                    size = max(1, size // 2)  # the hub's limit is in bytes too: smaller batches
                     continue
                 raise
-            except BaseException:
-                self.store.outbox.requeue_sending()
-                raise
-            self._record(batch, answer, report)
+
+    def _push_batches(self, client: HubClient, report: SyncReport, size: int) -> None:
+        """Push every waiting change in batches of ``size``, in order, one batch on the wire at a time.
+
+        While the hub works on batch k, this thread records the answers to batch k-1 and marks and
+        builds batch k+1, so the store's work and the hub's overlap instead of adding up. A batch
+        holding a record that is still in flight waits for that answer first: its base_rev is the
+        answer (exactly as when one batch follows the other). On any error every change still
+        marked as sending goes back to pending (the hub answers "duplicate" for what it got).
+        """
+        rounds_left = self.store.unsynced_count() // max(size, 1) + 50  # merges add a few rows; never loop forever
+        flight: tuple[_Batch, Future[p.PushResponse]] | None = None
+        try:
+            while True:
+                entries = self.ledger.pending(size) if rounds_left > 0 else []
+                rounds_left -= 1
+                if entries and flight is not None and not flight[0].ids.isdisjoint(e.record_id for e in entries):
+                    self._record(flight[0], flight[1].result(), report)
+                    flight = None
+                    entries = self.ledger.pending(size)  # the answers may have closed some of them
+                batch: _Batch | None = None
+                body = b""
+                if entries:
+                    batch_id = uuid7()
+                    self.ledger.mark_sending(entries, batch_id)
+                    batch = self._prepare(entries)
+                    body = batch.body(batch_id)
+                if flight is not None:
+                    answer = flight[1].result()
+                    answered, flight = flight[0], None
+                    if batch is not None:  # on the wire before we record the answer we just got
+                        flight = (batch, self._sender.submit(client.push_body, body))
+                    self._record(answered, answer, report)  # a merge queues a new rev: look again
+                elif batch is not None:
+                    flight = (batch, self._sender.submit(client.push_body, body))
+                else:
+                    return
+        except BaseException:
+            if flight is not None:
+                _wait(flight[1])
+            self.store.outbox.requeue_sending()
+            raise
 
     def _record(self, batch: _Batch, answer: p.PushResponse, report: SyncReport) -> None:
         by_key = {(e.record_id, e.rev): e for e in batch.entries}
@@ -254,22 +304,43 @@ class SyncEngine:
     # ---- pull ------------------------------------------------------------------------------
 
     def _pull(self, client: HubClient, report: SyncReport) -> None:
+        """Pull every page since the cursor; the next page is fetched while this one is applied.
+
+        Our own pushes come back from the hub (it sends every record's current version). A pulled
+        record this device wrote at exactly the rev both sides already have (``sync_base``) is left
+        out before the store parses anything: applying it would change nothing but the cursor.
+        """
         cursor = int(self.store.settings.get(CURSOR_KEY, 0) or 0)
-        while True:
-            page = client.pull(cursor, self.pull_limit)
-            if page.changes or page.next_cursor != cursor:
-                try:
-                    outcome = self.ledger.apply_pulled(
-                        [(c.kind, c.id, c.rev, c.record) for c in page.changes], CURSOR_KEY, page.next_cursor)
-                except ValidationError as exc:  # the page was not applied, the cursor did not move
-                    raise ServerRejected(
-                        "The hub sent a record this version of Champions cannot read, so nothing from the hub "
-                        "was changed on this laptop. Ask your IT team whether Champions needs updating.",
-                        detail=str(exc)[:500]) from None
-                report.pulled += outcome.applied
-            cursor = page.next_cursor
-            if not page.has_more:
-                return
+        future: Future[p.PullResponse] | None = self._sender.submit(client.pull, cursor, self.pull_limit)
+        try:
+            while future is not None:
+                page = future.result()
+                future = None
+                if page.has_more:
+                    future = self._sender.submit(client.pull, page.next_cursor, self.pull_limit)
+                if page.changes or page.next_cursor != cursor:
+                    changes = self._not_echoes(page.changes, self._device_id)
+                    try:
+                        outcome = self.ledger.apply_pulled(
+                            [(c.kind, c.id, c.rev, c.record) for c in changes], CURSOR_KEY, page.next_cursor)
+                    except ValidationError as exc:  # the page was not applied, the cursor did not move
+                        raise ServerRejected(
+                            "The hub sent a record this version of Champions cannot read, so nothing from the hub "
+                            "was changed on this laptop. Ask your IT team whether Champions needs updating.",
+                            detail=str(exc)[:500]) from None
+                    report.pulled += outcome.applied
+                    report.echoes += len(page.changes) - len(changes)
+                cursor = page.next_cursor
+        finally:
+            if future is not None:
+                _wait(future)
+
+    def _not_echoes(self, changes: list[p.PulledRecord], device_id: str) -> list[p.PulledRecord]:
+        own = [c.id for c in changes if c.record.get("device_id") == device_id]
+        if not own:
+            return changes
+        agreed = self.ledger.base_revs(own)
+        return [c for c in changes if not (c.record.get("device_id") == device_id and agreed.get(c.id) == c.rev)]
 
     # ---- conflicts and the coordinator export ---------------------------------------------------
 

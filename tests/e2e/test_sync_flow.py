@@ -122,13 +122,16 @@ def test_same_field_conflict_keeps_both_until_the_person_decides(hub, laptops, c
 def test_an_edit_saved_while_its_batch_is_in_flight_goes_out_later(hub, laptops):
     amina = laptops("Amina")
     record = amina.store.conversations.save(next(amina.samples.conversations(1)))
-    other = amina.store.reopen()  # the GUI's connection while the engine syncs on its own
     client = amina.engine._client_for_identity()
     real_push = client.push_body
 
     def push_then_edit(request):
         answer = real_push(request)  # the hub has committed rev 1; its answer is on the way
-        other.conversations.save(other.conversations.get(record.id).model_copy(update={"notes": "edited meanwhile"}))
+        other = amina.store.reopen()  # the GUI's own connection, saving while the engine syncs
+        try:
+            other.conversations.save(other.conversations.get(record.id).model_copy(update={"notes": "edited meanwhile"}))
+        finally:
+            other.close()
         client.push_body = real_push  # type: ignore[method-assign]
         raise_after_edit.append(answer)
         return answer
@@ -151,7 +154,6 @@ def test_an_edit_saved_while_its_batch_is_in_flight_goes_out_later(hub, laptops)
         first = amina.engine.run_once()
     finally:
         client.push_body = real_push  # type: ignore[method-assign]
-        other.close()
     # rev 1's answer did not touch rev 2: still waiting, still the local version
     assert seen_after_answer == [(["synced", "pending"], "pending", "edited meanwhile")]
     # rev 2, saved meanwhile, went out in the same run as a later batch
@@ -214,3 +216,4 @@ def test_signing_out_forgets_the_token_and_keeps_every_record(hub, laptops, memo
     assert amina.store.unsynced_count() == 2
     with pytest.raises(NotEnrolled, match="not connected to a hub yet"):
         amina.sync()
+

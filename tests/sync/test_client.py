@@ -154,3 +154,18 @@ def test_hub_addresses_are_normalised_and_bad_ones_explained():
     assert normalise_hub_url(" hub.example.org/ ") == "https://hub.example.org"
     with pytest.raises(HubUnreachable, match="is not a web address"):
         normalise_hub_url("ftp://x")
+
+
+def test_a_pull_page_reads_the_same_as_the_protocol_model_and_a_bad_one_is_still_refused():
+    page = {"changes": [{"seq": 7, "kind": "conversation", "id": "r1", "rev": 2, "record": {"notes": "ü", "n": [1]}},
+                        {"seq": 9, "kind": "barrier", "id": "r2", "rev": 1, "record": {}}],
+            "next_cursor": 9, "has_more": True}
+    with serve(Scripted([json_reply(200, page)])) as url:
+        fast = HubClient(url, "t", retries=0, **FAST).pull(0)
+    assert fast == p.PullResponse.model_validate(page)
+    bad = dict(page, changes=[dict(page["changes"][0], kind="secret_kind")])
+    missing = {"changes": [], "has_more": False}
+    for body in (bad, missing, dict(page, changes=[dict(page["changes"][0], rev=None)])):
+        with serve(Scripted([json_reply(200, body)])) as url:
+            with pytest.raises(ServerRejected, match="does not understand"):
+                HubClient(url, "t", retries=0, **FAST).pull(0)
