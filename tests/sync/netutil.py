@@ -1,4 +1,5 @@
-"""Small real network pieces for sync tests: a self-signed TLS server and a scripted HTTP server.
+"""Small real network pieces for sync tests: a self-signed TLS server, a scripted HTTP server,
+a forward proxy (plain, CONNECT and TLS-inspecting) and a TLS front for the real hub.
 
 These stand in for the network (a misconfigured proxy, an overloaded hub), not for our own code.
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -124,3 +126,161 @@ def serve(script: Scripted, tls: tuple[Path, Path] | None = None) -> Iterator[st
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _pipe(src: socket.socket, dst: socket.socket, seen: list[bytes] | None = None) -> None:
+    """Copy bytes one way until either side closes (then close both, which ends the other pipe)."""
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            if seen is not None:
+                seen.append(data)
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+def _read_head(conn: socket.socket) -> tuple[bytes, bytes]:
+    """(the request or response head up to the blank line, whatever came after it)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed before the head ended")
+        data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    return head, rest
+
+
+class ForwardProxy:
+    """A small forward proxy on a real socket on 127.0.0.1, as a company network has.
+
+    Plain ``http://`` requests arrive in absolute form (``GET http://hub/v1/pull HTTP/1.1``) and
+    are forwarded one per connection (``Connection: close`` both ways); ``https://`` goes through
+    ``CONNECT host:port`` as a blind tunnel. With ``inspect=(cert, key)`` it is a TLS-inspecting
+    proxy instead: it answers CONNECT with its own certificate and talks TLS to the hub itself
+    (trusting ``upstream_ca``), which only a client that trusts the proxy's certificate accepts.
+
+    ``requests`` records each request line it got; ``tunnelled`` the raw bytes it carried from
+    the client inside CONNECT tunnels (encrypted, unless inspecting).
+    """
+
+    def __init__(self, inspect: tuple[Path, Path] | None = None, upstream_ca: Path | None = None) -> None:
+        self.requests: list[str] = []
+        self.tunnelled: list[bytes] = []
+        self.inspected: list[bytes] = []
+        self._inspect = inspect
+        self._upstream_ca = upstream_ca
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._server.getsockname()[1]}"
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def __enter__(self) -> "ForwardProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        try:
+            head, rest = _read_head(conn)
+            line, _, headers = head.partition(b"\r\n")
+            method, target, version = line.decode("latin-1").split(" ", 2)
+            self.requests.append(f"{method} {target}")
+            if method == "CONNECT":
+                host, port = target.rsplit(":", 1)
+                upstream = socket.create_connection((host, int(port)), timeout=30)
+                conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                if self._inspect:
+                    self._inspect_tunnel(conn, upstream, host)
+                    return
+                threading.Thread(target=_pipe, args=(upstream, conn), daemon=True).start()
+                if rest:
+                    self.tunnelled.append(rest)
+                    upstream.sendall(rest)
+                _pipe(conn, upstream, self.tunnelled)
+                return
+            parts = urlsplit(target)
+            if parts.scheme != "http" or not parts.hostname:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                conn.close()
+                return
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            kept = [h for h in headers.split(b"\r\n") if h and not h.lower().startswith((b"connection:", b"proxy-"))]
+            upstream = socket.create_connection((parts.hostname, parts.port or 80), timeout=30)
+            upstream.sendall(f"{method} {path} {version}\r\n".encode("latin-1")
+                             + b"\r\n".join(kept + [b"Connection: close"]) + b"\r\n\r\n" + rest)
+            threading.Thread(target=_pipe, args=(conn, upstream), daemon=True).start()
+            answer_head, answer_rest = _read_head(upstream)
+            answer = [h for h in answer_head.split(b"\r\n") if not h.lower().startswith(b"connection:")]
+            conn.sendall(b"\r\n".join(answer + [b"Connection: close"]) + b"\r\n\r\n" + answer_rest)
+            _pipe(upstream, conn)
+        except (OSError, ValueError, ConnectionError):
+            conn.close()
+
+    def _inspect_tunnel(self, conn: socket.socket, upstream: socket.socket, host: str) -> None:
+        """Terminate the client's TLS with our own certificate; open our own TLS to the hub."""
+        assert self._inspect is not None
+        server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        server_side.load_cert_chain(*map(str, self._inspect))
+        client_side = ssl.create_default_context(cafile=str(self._upstream_ca) if self._upstream_ca else None)
+        try:
+            inner = server_side.wrap_socket(conn, server_side=True)
+        except (OSError, ssl.SSLError):
+            conn.close()  # the client refused our certificate, as it should unless it trusts us
+            upstream.close()
+            return
+        outer = client_side.wrap_socket(upstream, server_hostname=host)
+        threading.Thread(target=_pipe, args=(outer, inner), daemon=True).start()
+        _pipe(inner, outer, self.inspected)
+
+
+@contextmanager
+def tls_front(port: int, tls: tuple[Path, Path]) -> Iterator[str]:
+    """HTTPS on 127.0.0.1 in front of a plain-HTTP server on ``port``, as a hub's reverse proxy
+    (nginx, Caddy) terminates TLS; yields the https:// base URL."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*map(str, tls))
+    server = socket.create_server(("127.0.0.1", 0))
+
+    def serve_one(raw: socket.socket) -> None:
+        try:
+            conn = ctx.wrap_socket(raw, server_side=True)
+        except (OSError, ssl.SSLError):
+            raw.close()  # a client that did not trust us hung up
+            return
+        upstream = socket.create_connection(("127.0.0.1", port), timeout=30)
+        threading.Thread(target=_pipe, args=(upstream, conn), daemon=True).start()
+        _pipe(conn, upstream)
+
+    def accept() -> None:
+        while True:
+            try:
+                raw, _ = server.accept()
+            except OSError:
+                return
+            threading.Thread(target=serve_one, args=(raw,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        server.close()
