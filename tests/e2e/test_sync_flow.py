@@ -217,3 +217,29 @@ def test_signing_out_forgets_the_token_and_keeps_every_record(hub, laptops, memo
     with pytest.raises(NotEnrolled, match="not connected to a hub yet"):
         amina.sync()
 
+
+def test_a_coordinator_deletes_a_champions_record_and_the_deletion_reaches_the_champion(hub, laptops):
+    amina, cora = laptops("Amina"), laptops("Cora", "coordinator")
+    kept, gone = [amina.store.conversations.save(r) for r in amina.samples.conversations(2)]
+    activity = amina.store.activities.save(next(amina.samples.activities(1)))
+    amina.sync()
+    cora.sync()
+    assert cora.store.conversations.get(gone.id).deleted is False
+
+    cora.store.conversations.delete(gone.id)  # e.g. entered twice by mistake
+    cora.store.activities.delete(activity.id)
+    assert cora.sync().accepted == 2
+    on_hub = hub_records(hub)
+    assert on_hub[gone.id]["deleted"] is True and on_hub[activity.id]["deleted"] is True
+
+    report = amina.sync()
+    assert report.pulled == 2
+    mine = amina.store.conversations.get(gone.id)
+    assert mine.deleted is True and mine.rev == on_hub[gone.id]["rev"]
+    assert amina.store.conversations.ids() == [kept.id]  # gone from her list, the other one stays
+    assert amina.store.activities.get(activity.id).deleted is True and amina.store.activities.count() == 0
+    assert amina.store.sync_state(gone.id).state == "synced" and amina.store.unsynced_count() == 0
+
+    amina.sync()  # and it stays deleted: her laptop does not send the old version back
+    assert hub_records(hub)[gone.id]["deleted"] is True
+    assert amina.store.conversations.get(gone.id).deleted is True
