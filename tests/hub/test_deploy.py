@@ -125,3 +125,34 @@ def test_caddyfile_validates() -> None:
     result = subprocess.run(["caddy", "validate", "--config", str(DEPLOY / "Caddyfile"), "--adapter", "caddyfile"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "Valid configuration" in result.stdout + result.stderr, result.stderr
+
+
+def _guide_commands(program: str) -> list[list[str]]:
+    """Every ``program ...`` line in a code block of docs/it-guide.md, split like a shell would."""
+    import shlex
+
+    text = (DEPLOY.parent / "it-guide.md").read_text(encoding="utf-8")
+    found = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL):
+        for line in block.splitlines():
+            words = shlex.split(line.split(" #", 1)[0]) if not line.lstrip().startswith("#") else []
+            while words and (words[0] == "$" or re.fullmatch(r"[A-Z_]+=\S*", words[0])):
+                words = words[1:]  # a prompt, environment assignments
+            if words[:2] == ["sudo", "-u"]:
+                words = words[3:]
+            if words and Path(words[0]).name in (program, f"{program}-console"):
+                found.append(words[1:])
+    return found
+
+
+def test_every_command_in_the_it_guide_parses() -> None:
+    """The guide's commands use the real flags (a renamed flag fails here, not on IT's server)."""
+    from champions.cli import build_parser as app_parser
+    from champions.hub.cli import build_parser as hub_parser
+
+    hub, app = _guide_commands("champions-hub"), _guide_commands("champions")
+    assert {c[0] for c in hub} >= {"devices", "revoke", "backup", "restore"} and len(app) >= 3
+    for argv in hub:
+        hub_parser().parse_args(argv)
+    for argv in app:
+        app_parser().parse_args(argv)
