@@ -54,6 +54,14 @@ DEFAULT_TIMEOUT = (10.0, 60.0)
 GZIP_OVER = 32 * 1024
 """Push bodies larger than this many bytes are sent gzipped."""
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+INVITE_REFUSED = {
+    p.ERR_INVALID_CODE: "That invite code is not right. Check it and try again.",
+    p.ERR_CODE_USED: "That invite code has already been used. Ask your coordinator for a new one.",
+    p.ERR_CODE_EXPIRED: "That invite code has expired. Ask your coordinator for a new one.",
+    p.ERR_TOO_MANY_ATTEMPTS: "Too many wrong codes were tried. Wait a few minutes, then try again.",
+}
+"""Our words for a refused invite code, when the hub gave none of its own."""
+BAD_CA_BUNDLE = "The CA bundle {path} could not be read as certificates. " + TLS_EXPLANATION
 _KINDS = frozenset(get_args(p.RecordKind))
 _PAGE_KEYS = frozenset(p.PullResponse.model_fields)
 _PULLED_KEYS = frozenset(p.PulledRecord.model_fields)
@@ -119,7 +127,8 @@ def normalise_hub_url(url: str) -> str:
         url = "https://" + url
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise HubUnreachable(f"“{url}” is not a web address. It should look like https://hub.example.org.")
+        raise HubUnreachable("“{url}” is not a web address. It should look like https://hub.example.org.",
+                             values={"url": url})
     return url.rstrip("/")
 
 
@@ -144,10 +153,7 @@ class HubClient:
         try:
             context = ssl_context(ca_bundle)
         except (OSError, ssl.SSLError) as exc:
-            raise TLSProblem(
-                f"The CA bundle {ca_bundle} could not be read as certificates. {TLS_EXPLANATION}",
-                detail=repr(exc),
-            ) from None
+            raise TLSProblem(BAD_CA_BUNDLE, values={"path": str(ca_bundle)}, detail=repr(exc)) from None
         session = requests.Session()
         session.trust_env = False  # no netrc, no REQUESTS_CA_BUNDLE; proxies handled below
         if proxy:
@@ -241,7 +247,8 @@ class HubClient:
             raise TLSProblem(TLS_EXPLANATION, detail=_scrub(exc)) from None
         except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema) as exc:
             raise HubUnreachable(
-                f"“{self.hub_url}” is not a web address Champions can use. Check the hub address.", detail=_scrub(exc)
+                "“{url}” is not a web address Champions can use. Check the hub address.",
+                values={"url": self.hub_url}, detail=_scrub(exc),
             ) from None
         except requests.exceptions.Timeout as exc:
             raise HubUnreachable(
@@ -267,6 +274,8 @@ class HubClient:
                     detail=str(exc)[:500],
                 ) from None
         raise _error_for(response.status_code, content, response.headers.get("Retry-After"))
+
+
 
 
 def read_pull_page(content: bytes) -> p.PullResponse:
@@ -340,17 +349,15 @@ def _error_for(status: int, content: bytes, retry_after: str | None) -> SyncErro
     if status == 426 or code == p.ERR_UPGRADE_REQUIRED:
         return UpgradeRequired(
             "This version of Champions is too old for your hub. Your work stays saved on this laptop "
-            "and you can keep working offline; ask your IT team to install the new version, then it will sync."
-            + (f" (The hub says: {hub_message})" if hub_message else ""),
-            detail=detail,
+            "and you can keep working offline; ask your IT team to install the new version, then it will sync.",
+            hub_says=hub_message, detail=detail,
         )
     if code == p.ERR_DEVICE_REVOKED:
         return DeviceRevoked(
             "This laptop can no longer sync: your coordinator has switched off its access to the hub. "
             "Nothing is lost: your unsynced records stay on this laptop. Use “Export for my coordinator” "
-            "to give them to your coordinator as a file."
-            + (f" (The hub says: {hub_message})" if hub_message else ""),
-            detail=detail,
+            "to give them to your coordinator as a file.",
+            hub_says=hub_message, detail=detail,
         )
     if status == 401:
         return NotEnrolled(
@@ -358,25 +365,25 @@ def _error_for(status: int, content: bytes, retry_after: str | None) -> SyncErro
             "and enrol again; your records stay on this laptop.",
             detail=detail,
         )
-    if code in (p.ERR_INVALID_CODE, p.ERR_CODE_USED, p.ERR_CODE_EXPIRED, p.ERR_TOO_MANY_ATTEMPTS):
-        fallback = {
-            p.ERR_INVALID_CODE: "That invite code is not right. Check it and try again.",
-            p.ERR_CODE_USED: "That invite code has already been used. Ask your coordinator for a new one.",
-            p.ERR_CODE_EXPIRED: "That invite code has expired. Ask your coordinator for a new one.",
-            p.ERR_TOO_MANY_ATTEMPTS: "Too many wrong codes were tried. Wait a few minutes, then try again.",
-        }[code]
-        return EnrolmentRefused(hub_message or fallback, code=code, detail=detail)
+    if code in INVITE_REFUSED:
+        return EnrolmentRefused(hub_message or INVITE_REFUSED[code], code=code, detail=detail)
     if status == 413:
         return ServerRejected(
             "The hub refused a batch as too large. Champions will send smaller batches.",
             status=status, code=code or p.ERR_BATCH_TOO_LARGE, detail=detail,
         )
     if status == 429 or status >= 500:
-        wait = f" It asked to wait {retry_after} seconds." if retry_after else ""
+        if retry_after:
+            return ServerRejected(
+                "The hub is busy or had a problem (error {status}). Champions will try again later. "
+                "It asked to wait {seconds} seconds.",
+                values={"status": status, "seconds": retry_after}, status=status, code=code, detail=detail,
+            )
         return ServerRejected(
-            f"The hub is busy or had a problem (error {status}). Champions will try again later.{wait}",
-            status=status, code=code, detail=detail,
+            "The hub is busy or had a problem (error {status}). Champions will try again later.",
+            values={"status": status}, status=status, code=code, detail=detail,
         )
-    return ServerRejected(
-        hub_message or f"The hub refused the request (error {status}).", status=status, code=code, detail=detail
-    )
+    if hub_message:
+        return ServerRejected(hub_message, status=status, code=code, detail=detail)
+    return ServerRejected("The hub refused the request (error {status}).", values={"status": status},
+                          status=status, code=code, detail=detail)

@@ -198,6 +198,8 @@ class SyncEngine:
             self.store.settings.set(LAST_PROBLEM_KEY, {
                 "kind": type(exc).__name__, "message": str(exc), "retry_later": exc.retry_later,
                 "at": utcnow().isoformat(),
+                # for the UI to show it in the person's language
+                "template": exc.template, "values": {k: str(v) for k, v in exc.values.items()}, "hub_says": exc.hub_says,
             })
         except Exception:  # noqa: BLE001 - the original problem is the one to report
             log.exception("could not remember the sync problem")

@@ -8,15 +8,34 @@ trying again in a few minutes can help (an offline laptop) or not (a revoked dev
 from __future__ import annotations
 
 
+HUB_SAYS = " (The hub says: {said})"
+"""Appended when the hub gave its own words (its language is the hub's, not the app's)."""
+
+
 class SyncError(Exception):
-    """Base of every sync problem. ``str()`` is the plain-words message."""
+    """Base of every sync problem. ``str()`` is the plain-words message, in English.
+
+    ``template`` and ``values`` are kept apart so the UI can translate the sentence
+    (``tr(template).format(**values)``; the sync layer has no Qt); ``hub_says`` is the hub's own
+    message, shown as it came.
+    """
 
     retry_later: bool = True
 
-    def __init__(self, message: str, *, detail: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, detail: str = "", values: dict[str, object] | None = None,
+                 hub_says: str = "") -> None:
+        self.template = message
+        self.values = dict(values or {})
+        self.hub_says = hub_says
+        self.message = render(message, self.values, hub_says)
+        super().__init__(self.message)
         self.detail = detail  # technical detail for the log and support, never shown first
+
+
+def render(template: str, values: dict[str, object], hub_says: str = "", hub_says_template: str = HUB_SAYS) -> str:
+    """The sentence with its values filled in (a template without values is used as it is)."""
+    text = template.format(**values) if values else template
+    return text + (hub_says_template.format(said=hub_says) if hub_says else "")
 
 
 class HubUnreachable(SyncError):
@@ -46,8 +65,8 @@ class UpgradeRequired(SyncError):
 
     retry_later = False
 
-    def __init__(self, message: str, *, minimum: str = "", detail: str = "") -> None:
-        super().__init__(message, detail=detail)
+    def __init__(self, message: str, *, minimum: str = "", **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
         self.minimum = minimum
 
 
@@ -56,16 +75,16 @@ class EnrolmentRefused(SyncError):
 
     retry_later = False
 
-    def __init__(self, message: str, *, code: str = "", detail: str = "") -> None:
-        super().__init__(message, detail=detail)
+    def __init__(self, message: str, *, code: str = "", **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
         self.code = code
 
 
 class ServerRejected(SyncError):
     """The hub answered with an error for the whole request (4xx/5xx other than the above)."""
 
-    def __init__(self, message: str, *, status: int = 0, code: str = "", detail: str = "") -> None:
-        super().__init__(message, detail=detail)
+    def __init__(self, message: str, *, status: int = 0, code: str = "", **kw: object) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
         self.status = status
         self.code = code
 

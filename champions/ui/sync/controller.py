@@ -19,18 +19,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, QObject, QTimer, Signal
 
 from champions.sync import enrolment
 from champions.sync.engine import SyncEngine, SyncReport, SyncStatus
 from champions.sync.errors import SyncError
 
 from ..workers import StoreEvents, StoreWorker
+from .messages import problem_message, sync_message, translated
 
 log = logging.getLogger(__name__)
 
 _FROZEN = False
 
+DEFAULT_INTERVAL_MINUTES = 5
+"""Every few minutes, as the issue asks (the settings' own default is the same)."""
 SAVE_DEBOUNCE_MS = 3_000
 """Wait this long after the last save before syncing: a burst of saves makes one sync."""
 
@@ -70,9 +73,22 @@ class SyncView:
 
 
 KIND_WORDS = {
-    "conversation": "Conversation", "barrier": "Barrier", "outreach_activity": "Outreach activity",
-    "community_asset": "Community asset", "reference_item": "List item",
+    "conversation": QT_TRANSLATE_NOOP("SyncKinds", "Conversation"),
+    "barrier": QT_TRANSLATE_NOOP("SyncKinds", "Barrier"),
+    "outreach_activity": QT_TRANSLATE_NOOP("SyncKinds", "Outreach activity"),
+    "community_asset": QT_TRANSLATE_NOOP("SyncKinds", "Community asset"),
+    "reference_item": QT_TRANSLATE_NOOP("SyncKinds", "List item"),
 }
+
+
+def kind_word(kind: str) -> str:
+    return QCoreApplication.translate("SyncKinds", KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
+def date_text(when: Any) -> str:
+    """The day in the person's language and order (“3 Mar 2026” in English)."""
+    day = QDate(when.year, when.month, when.day)
+    return QLocale().toString(day, QCoreApplication.translate("SyncKinds", "d MMM yyyy"))
 
 
 def describe_record(store: Any, kind: str, record_id: str) -> str:
@@ -80,11 +96,11 @@ def describe_record(store: Any, kind: str, record_id: str) -> str:
     try:
         record = store.repository(kind).get(record_id)
     except Exception:  # noqa: BLE001 - a record we cannot read is still listed by id
-        return f"{KIND_WORDS.get(kind, kind)} {record_id[:8]}"
-    parts = [KIND_WORDS.get(kind, kind)]
+        return f"{kind_word(kind)} {record_id[:8]}"
+    parts = [kind_word(kind)]
     when = getattr(record, "occurred_at", None)
     if when is not None:
-        parts.append(when.strftime("%d %b %Y"))
+        parts.append(date_text(when))
     for name in ("name", "label", "neighbourhood"):
         value = getattr(record, name, None)
         if value:
@@ -259,7 +275,8 @@ class SyncController(QObject):
         conflicts = {c.record_id: c for c in engine.conflicts()}
         for kind, record_id, state, reason in engine.ledger.problems():
             fields = conflicts[record_id].fields if record_id in conflicts else []
-            rows.append(ProblemRow(kind, record_id, describe_record(store, kind, record_id), state, reason or "", fields))
+            rows.append(ProblemRow(kind, record_id, describe_record(store, kind, record_id), state,
+                                   translated(reason) if reason else "", fields))
         if status.identity is None:
             phase = "not_enrolled"
         elif problem:
@@ -269,7 +286,7 @@ class SyncController(QObject):
         else:
             phase = "synced"
         last = datetime.fromisoformat(status.last_success) if status.last_success else None
-        return SyncView(phase=phase, unsynced=status.unsynced, last_success=last, problem=problem.get("message"),
+        return SyncView(phase=phase, unsynced=status.unsynced, last_success=last, problem=problem_message(problem),
                         problem_kind=problem.get("kind"), identity=status.identity, problems=tuple(rows))
 
     # ---- back on the GUI thread ----------------------------------------------------------
@@ -306,7 +323,7 @@ class SyncController(QObject):
                                               "the details are in the log file.")))
 
     def _job_error(self, exc: BaseException) -> None:
-        message = str(exc) if isinstance(exc, SyncError) else self.tr("Something went wrong: {what}").format(
+        message = sync_message(exc) if isinstance(exc, SyncError) else self.tr("Something went wrong: {what}").format(
             what=type(exc).__name__)
         self._publish(replace(self.view, phase="problem", problem=message, problem_kind=type(exc).__name__))
 
@@ -317,7 +334,7 @@ def _interval_from_settings() -> int:
 
         return load_settings().settings.sync_interval_minutes
     except Exception:  # noqa: BLE001 - a broken config never stops sync; the default is safe
-        return 15
+        return DEFAULT_INTERVAL_MINUTES
 
 
 def _network_information() -> Any:

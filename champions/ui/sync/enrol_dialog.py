@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from champions.sync.enrolment import Identity
 from champions.sync.errors import SyncError
 
-ROLE_WORDS = {"champion": "community champion", "coordinator": "coordinator", "admin": "administrator"}
+from .messages import sync_message
+
+ROLE_WORDS = {"champion": QT_TRANSLATE_NOOP("EnrolDialog", "community champion"),
+              "coordinator": QT_TRANSLATE_NOOP("EnrolDialog", "coordinator"),
+              "admin": QT_TRANSLATE_NOOP("EnrolDialog", "administrator")}
+
+
+def role_word(role: str) -> str:
+    return QCoreApplication.translate("EnrolDialog", ROLE_WORDS[role]) if role in ROLE_WORDS else role
 
 
 class EnrolDialog(QDialog):
@@ -95,7 +103,7 @@ class EnrolDialog(QDialog):
         self.message.setProperty("problem", False)
         self.message.setText(self.tr("Connected. You are {person}, {role}, in {org}. This laptop will now sync by itself.")
                              .format(person=identity.person_name,
-                                     role=self.tr(ROLE_WORDS.get(identity.role, identity.role)),
+                                     role=role_word(identity.role),
                                      org=identity.org_name))
         self.connect_button.hide()
         self.code.clear()
@@ -103,7 +111,7 @@ class EnrolDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        text = str(exc) if isinstance(exc, SyncError) else self.tr(
+        text = sync_message(exc) if isinstance(exc, SyncError) else self.tr(
             "Something went wrong while connecting ({what}). Try again, or ask your coordinator.").format(
                 what=type(exc).__name__)
         self._problem(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QLocale, Qt, QTime, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from .controller import SyncView
@@ -21,10 +21,13 @@ def when_text(moment: datetime | None, now: datetime | None = None) -> str:
     local = moment.astimezone()
     now = (now or datetime.now(timezone.utc)).astimezone()
     if local.date() == now.date():
-        return local.strftime("%H:%M")
-    if (now.date() - local.date()).days < 7:
-        return local.strftime("%a %H:%M")
-    return local.strftime("%d %b %H:%M")
+        layout = tr("HH:mm")
+    elif (now.date() - local.date()).days < 7:
+        layout = tr("ddd HH:mm")
+    else:
+        layout = tr("d MMM HH:mm")
+    shown = QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
+    return QLocale().toString(shown, layout)  # day and month names in the person's language
 
 
 def waiting_text(count: int) -> str:
