@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from .controller import ProblemRow, SyncView
-from .enrol_dialog import ROLE_WORDS, EnrolDialog
+from .enrol_dialog import EnrolDialog, role_word
+from .messages import sync_message
 from .status import status_texts, waiting_text
 
 
 OPENABLE = ("conversation", "outreach_activity")
-"""Kinds the window has a form for (the others are fixed on the Assets page or by the coordinator)."""
+"""Kinds the window has a form for. A champion cannot change a community asset once proposed,
+nor the shared lists: for those the advice is what the champion can do instead."""
 
 
 def what_to_do(row: ProblemRow) -> str:
@@ -38,8 +40,20 @@ def what_to_do(row: ProblemRow) -> str:
     if row.state == "conflict":
         return tr("SyncPage", "Someone changed this record on the hub too. Keep your version or the hub's; "
                               "the other stays on the hub.")
-    return tr("SyncPage", "Open the record, correct it and save it: it will be sent again. "
-                          "If you are not sure, ask your coordinator.")
+    if row.kind in OPENABLE:
+        return tr("SyncPage", "Open the record, correct it and save it: it will be sent again. "
+                              "If you are not sure, ask your coordinator.")
+    if row.kind == "community_asset":
+        return tr("SyncPage", "A proposed asset cannot be changed on this laptop. Tell your coordinator what it "
+                              "should say: they can correct and publish it on the hub. “Export for my "
+                              "coordinator” gives them this version as a file.")
+    return tr("SyncPage", "The shared lists are kept by your coordinator. Tell them about this item: they can add or "
+                          "correct it on the hub. “Export for my coordinator” gives them this version as a file.")
+
+
+def has_unsynced_work(view: SyncView) -> bool:
+    """Anything the hub has not taken: waiting changes, and refused or conflicting records."""
+    return view.unsynced > 0 or bool(view.problems)
 
 
 class SyncPage(QWidget):
@@ -159,7 +173,7 @@ class SyncPage(QWidget):
         else:
             self.who.setText(self.tr("Connected to {org} as {person} ({role}), on {hub}.").format(
                 org=identity.org_name, person=identity.person_name,
-                role=self.tr(ROLE_WORDS.get(identity.role, identity.role)), hub=identity.hub_url))
+                role=role_word(identity.role), hub=identity.hub_url))
         short, _full = status_texts(view)
         self.status.setText(short)
         self.status.setAccessibleName(short)
@@ -168,7 +182,7 @@ class SyncPage(QWidget):
         self.enrol_button.setVisible(identity is None or view.problem_kind in ("DeviceRevoked", "NotEnrolled"))
         self.sign_out_button.setVisible(identity is not None)
         self.sync_button.setEnabled(view.phase != "syncing" and identity is not None)
-        self.export_button.setEnabled(identity is not None and view.unsynced != 0)
+        self.export_button.setEnabled(identity is not None and has_unsynced_work(view))
         self.export_button.setDefault(view.problem_kind == "DeviceRevoked")
         self.problems_title.setText(self.tr("Records that need you: {n}").format(n=len(view.problems))
                                     if view.problems else self.tr("No record needs you. {waiting}.").format(
@@ -238,5 +252,6 @@ class SyncPage(QWidget):
             lambda n: self.export_message.setText(self.tr(
                 "Saved {n} changes to {path}. Give this file to your coordinator; the hub takes each change once, "
                 "even if the file is imported twice.").format(n=n, path=path)),
-            lambda exc: self.export_message.setText(self.tr("The file could not be written: {why}").format(why=exc)),
+            lambda exc: self.export_message.setText(self.tr("The file could not be written: {why}").format(
+                why=sync_message(exc))),
         )
