@@ -13,7 +13,7 @@ from champions.config import ConfigError, SettingLocked, Source, load_settings, 
 def test_defaults_when_no_file_exists() -> None:
     loaded = load_settings()
     assert loaded.settings.hub_url is None
-    assert loaded.settings.sync_interval_minutes == 15
+    assert loaded.settings.sync_interval_minutes == 5
     assert loaded.settings.locked == ()
     assert set(loaded.sources.values()) == {Source("default")}
     assert loaded.problems == []
@@ -115,11 +115,11 @@ def test_wrong_type_names_file_and_line_and_keeps_the_good_keys(system_file: Pat
     loaded = load_settings()
 
     assert loaded.settings.organisation_name == "Wirral VCS"
-    assert loaded.settings.sync_interval_minutes == 15
+    assert loaded.settings.sync_interval_minutes == 5
     assert loaded.settings.hub_url is None
     assert loaded.problems == [
         f"{system_file}, line 4: sync_interval_minutes: input should be a valid integer, unable to parse string "
-        "as an integer; using 15 instead.",
+        "as an integer; using 5 instead.",
         f"{system_file}, line 5: hub_url: must be a web address starting with https:// (or http://); "
         "using (not set) instead.",
     ]
@@ -138,7 +138,7 @@ def test_unknown_key_and_unknown_lock_are_reported(system_file: Path) -> None:
 def test_bad_environment_value_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHAMPIONS_SYNC_INTERVAL_MINUTES", "-3")
     loaded = load_settings()
-    assert loaded.settings.sync_interval_minutes == 15
+    assert loaded.settings.sync_interval_minutes == 5
     assert loaded.problems == [
         "environment variable CHAMPIONS_SYNC_INTERVAL_MINUTES: input should be greater than or equal to 1; it is ignored."
     ]

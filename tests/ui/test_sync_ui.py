@@ -147,7 +147,9 @@ def test_sync_page_lists_a_refused_record_and_settles_a_conflict(qtbot, store, h
     assert page.table.item(refused, 0).text() == f"Community asset, {asset.name}"
     assert page.table.item(refused, 1).text() == ("A champion can propose a community asset, and a coordinator "
                                                   "publishes it. Save it as proposed.")
-    assert page.table.item(refused, 2).text().startswith("Open the record, correct it and save it")
+    # a proposed asset cannot be opened here: the advice says what to ask the coordinator instead
+    assert page.table.item(refused, 2).text().startswith("A proposed asset cannot be changed on this laptop. "
+                                                         "Tell your coordinator what it should say")
     conflict = rows["conflict"]
     assert page.table.item(conflict, 1).text() == "Changed here and on the hub: notes."
     assert page.problems_title.text() == "Records that need you: 2"
