@@ -19,6 +19,9 @@ from .records import (
     GroupsReached,
     OutreachActivity,
     Record,
+    Review,
+    ReviewNote,
+    review_id,
 )
 from .reference import LISTS, ReferenceItem, ReferenceLists, load_default_items
 
@@ -26,7 +29,7 @@ __all__ = [
     "ADDRESSED", "INTENTIONS", "LISTS", "RECORD_TYPES", "AssetContact", "AssetLocation",
     "AssetOrganization", "Barrier", "BarrierHeard", "CommunityAsset", "Conversation",
     "Envelope", "GroupsReached", "OutreachActivity", "PersonalDataHit", "Problem", "Record",
-    "ReferenceItem", "ReferenceLists", "as_utc", "district_of", "explain", "find_personal_data",
-    "is_district", "is_full_postcode", "load_default_items", "nhs_number_is_valid",
+    "ReferenceItem", "ReferenceLists", "Review", "ReviewNote", "as_utc", "district_of", "explain", "find_personal_data",
+    "is_district", "is_full_postcode", "load_default_items", "nhs_number_is_valid", "review_id",
     "stable_id", "utcnow", "uuid7",
 ]

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import geography
 from .envelope import Envelope, as_utc, utcnow
+from .ids import stable_id, uuid7
 from .problems import CUSTOM_TEMPLATES
 from .reference import ReferenceItem
 
@@ -339,8 +340,101 @@ class CommunityAsset(Envelope):
         return v
 
 
+REVIEW_NOTE_MAX = 2000
+ReviewState = Literal["reviewed", "queried"]
+ReviewNoteKind = Literal["query", "reply", "note"]
+ReviewSubjectKind = Literal["conversation", "barrier", "outreach_activity"]
+_EMPTY_NOTE = {
+    "query": "Write what you would like the champion to check.",
+    "reply": "Write your reply to the coordinator.",
+    "note": "Write the note, or leave it out.",
+}
+
+
+def review_id(subject_id: str) -> str:
+    """The one id every device gives the review of a record, so two reviewers make one record, not two."""
+    return stable_id("review", subject_id)
+
+
+class ReviewNote(BaseModel):
+    """One entry of a review's thread: a coordinator's query or note, or the champion's reply."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(default_factory=uuid7, title="Note id")
+    author_id: str | None = Field(None, title="Written by")  # set by the hub from the device
+    written_at: datetime = Field(default_factory=utcnow, title="Written")
+    note_kind: ReviewNoteKind = Field(title="Kind of note")
+    text: str = Field(title="Comment", max_length=REVIEW_NOTE_MAX)
+
+    @field_validator("written_at")
+    @classmethod
+    def _when(cls, v: datetime, info: ValidationInfo) -> datetime:
+        return _not_in_future(v, info, "The time of the comment")
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, v: str, info: ValidationInfo) -> str:
+        if not v:
+            kind = info.data.get("note_kind", "note")
+            raise PydanticCustomError(f"review_{kind}_empty", _EMPTY_NOTE.get(kind, _EMPTY_NOTE["note"]))
+        return v
+
+
+class Review(Envelope):
+    """A coordinator's review of one record (docs/design/review.md); its id is ``review_id(subject_id)``.
+
+    A separate record, so a coordinator's marks never bump the champion's record and the thread
+    of queries and replies is kept whole. The state shown is derived from ``subject_rev`` and the
+    record's current rev (``champions.coordinator.review``).
+    """
+
+    kind: Literal["review"] = "review"
+    subject_kind: ReviewSubjectKind = Field(title="Kind of record")
+    subject_id: str = Field(title="Record", max_length=64)
+    subject_author_id: str | None = Field(None, title="Champion")  # the subject's author; the hub checks it
+    state: ReviewState = Field(title="Review")
+    subject_rev: int = Field(ge=0, title="Version looked at")
+    notes: list[ReviewNote] = Field(default_factory=list, title="Comments")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_id(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("id") and isinstance(data.get("subject_id"), str) and data["subject_id"]:
+            data = {**data, "id": review_id(data["subject_id"].strip())}
+        return data
+
+    @field_validator("subject_id")
+    @classmethod
+    def _subject(cls, v: str, info: ValidationInfo) -> str:
+        if not v:
+            raise PydanticCustomError("review_subject_missing", "Choose the record you are reviewing.")
+        if "id" in info.data and info.data["id"] != review_id(v):  # one review per record, whoever writes it
+            raise PydanticCustomError(
+                "review_id", "This review's id does not belong to its record; this is a fault in the app, please report it.")
+        return v
+
+    @field_validator("notes")
+    @classmethod
+    def _notes(cls, v: list[ReviewNote], info: ValidationInfo) -> list[ReviewNote]:
+        if len({n.id for n in v}) != len(v):
+            raise PydanticCustomError("review_note_twice", "A comment appears twice; this is a fault in the app, please report it.")
+        if info.data.get("state") == "queried" and not any(n.note_kind == "query" for n in v):
+            raise PydanticCustomError("review_query_missing", _EMPTY_NOTE["query"])
+        return sorted(v, key=lambda n: (n.written_at, n.id))
+
+    @classmethod
+    def of(cls, subject: Envelope, state: ReviewState, *notes: ReviewNote, **fields: Any) -> "Review":
+        """A review of ``subject`` at its current rev (``fields`` may set the rest, e.g. to build on an existing review)."""
+        return cls.model_validate({
+            "subject_kind": subject.kind, "subject_id": subject.id,  # type: ignore[attr-defined]
+            "subject_author_id": subject.author_id, "state": state, "subject_rev": subject.rev,
+            "notes": [n.model_dump() for n in notes], **fields,
+        })
+
+
 Record = Annotated[
-    Union[Conversation, Barrier, OutreachActivity, CommunityAsset, ReferenceItem],
+    Union[Conversation, Barrier, OutreachActivity, CommunityAsset, ReferenceItem, Review],
     Field(discriminator="kind"),
 ]
 RECORD_TYPES: dict[str, type[Envelope]] = {
@@ -349,4 +443,5 @@ RECORD_TYPES: dict[str, type[Envelope]] = {
     "outreach_activity": OutreachActivity,
     "community_asset": CommunityAsset,
     "reference_item": ReferenceItem,
+    "review": Review,
 }
