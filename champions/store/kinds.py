@@ -19,6 +19,7 @@ from champions.domain import (
     OutreachActivity,
     ReferenceItem,
     ReferenceLists,
+    Review,
 )
 
 ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
@@ -95,6 +96,10 @@ def _reference(r: ReferenceItem, ref: ReferenceLists) -> tuple[Any, ...]:
     return (r.list_name, r.code, r.group, int(r.retired), r.position)
 
 
+def _review(r: Review, ref: ReferenceLists) -> tuple[Any, ...]:
+    return (r.subject_kind, r.subject_id, r.subject_author_id, r.state, r.subject_rev)
+
+
 SPECS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (
@@ -110,5 +115,7 @@ SPECS: dict[str, KindSpec] = {
         KindSpec("reference_item", ReferenceItem, ("list_name", "code", "grp", "retired", "position"), _reference,
                  date_column="updated_at", order_by="t.list_name, t.position, t.code", time_ordered=False,
                  filter_columns={"list_name": "list_name"}),
+        KindSpec("review", Review, ("subject_kind", "subject_id", "subject_author_id", "state", "subject_rev"), _review,
+                 date_column="updated_at", order_by="t.updated_at DESC, t.seq DESC", time_ordered=False),
     )
 }

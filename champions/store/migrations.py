@@ -30,6 +30,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "records, conversation barriers, outbox and settings", schema.V1),
     Migration(2, "full-text search over notes and quotes", schema.V2),
     Migration(3, "drafts of unfinished forms", schema.V3),
+    Migration(4, "reviews of submissions, with search over their comments", schema.V4),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

@@ -7,6 +7,8 @@ v1  the records (one table per kind: envelope and filter columns plus the full r
 v2  full-text search: one contentless FTS5 table per kind, kept in step by triggers that
     read the record JSON, and filled from the rows already there.
 v3  drafts, so a half-filled form survives a crash.
+v4  reviews (docs/design/review.md): one row per reviewed record, found by the record's id
+    (``subject_id``) or its champion (``subject_author_id``), searchable by the thread's words.
 
 Record tables share the envelope columns; ``seq`` is an INTEGER PRIMARY KEY so the FTS
 rowid that points at it never moves (VACUUM may renumber implicit rowids). For kinds that
@@ -143,10 +145,11 @@ SEARCH_BODY: dict[str, str] = {
 }
 
 
-def _fts_for(table: str) -> str:
+def _fts_for(table: str, search: str | None = None) -> str:
     fts = f"{table}_fts"
-    body_new = SEARCH_BODY[table].format(r="new")
-    body_row = SEARCH_BODY[table].format(r=table)
+    search = SEARCH_BODY[table] if search is None else search
+    body_new = search.format(r="new")
+    body_row = search.format(r=table)
     return f"""
 CREATE VIRTUAL TABLE {fts} USING fts5(
     body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2', prefix='2 3'
@@ -174,3 +177,24 @@ CREATE TABLE draft (
     updated_at TEXT NOT NULL
 );
 """
+
+# v4's search body: the words of the review's thread (v2's SEARCH_BODY stays as released).
+REVIEW_SEARCH = (
+    "coalesce((SELECT group_concat(json_extract(n.value, '$.text'), ' ') FROM json_each({r}.data, '$.notes') AS n), '')"
+)
+
+V4 = (
+    _record_table(
+        "review",
+        """    subject_kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    subject_author_id TEXT,
+    state TEXT NOT NULL,
+    subject_rev INTEGER NOT NULL,""",
+    )
+    + """
+CREATE INDEX review_subject ON review (subject_id);
+CREATE INDEX review_subject_author ON review (subject_author_id, state);
+"""
+    + _fts_for("review", REVIEW_SEARCH)
+)

@@ -21,6 +21,7 @@ from champions.domain import (
     OutreachActivity,
     ReferenceItem,
     ReferenceLists,
+    Review,
     load_default_items,
 )
 
@@ -32,6 +33,7 @@ from .kinds import SPECS
 from .migrations import LATEST_VERSION, migrate, schema_version
 from .outbox import Outbox, SyncState
 from .repository import READ_CONTEXT, Repository, _Writer
+from .reviews import Reviews
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class Store:
         self.activities: Repository[OutreachActivity] = Repository(self, SPECS["outreach_activity"])
         self.assets: Repository[CommunityAsset] = Repository(self, SPECS["community_asset"])
         self.reference_items: Repository[ReferenceItem] = Repository(self, SPECS["reference_item"])
+        self.reviews: Reviews = Reviews(self, SPECS["review"])
         self.outbox = Outbox(self)
         self.settings = Settings(self)
         self.drafts = Drafts(self)
@@ -112,7 +115,7 @@ class Store:
         return {r.kind: r for r in self._repositories()}[kind]
 
     def _repositories(self) -> tuple[Repository[Any], ...]:
-        return (self.conversations, self.barriers, self.activities, self.assets, self.reference_items)
+        return (self.conversations, self.barriers, self.activities, self.assets, self.reference_items, self.reviews)
 
     # ---- reference lists ---------------------------------------------------------
 

@@ -27,6 +27,8 @@ V1_COLUMNS = {
     "community_asset": ("name", "neighbourhood", "status"),
     "reference_item": ("list_name", "code", "grp", "retired", "position"),
 }
+# Tables added later: (the version that added them, their columns then).
+LATER_COLUMNS = {"review": (4, ("subject_kind", "subject_id", "subject_author_id", "state", "subject_rev"))}
 
 
 def build_database(path: Path, key: bytes | None, version: int, records: list[Envelope],
@@ -49,7 +51,7 @@ def build_database(path: Path, key: bytes | None, version: int, records: list[En
 
 def _insert(conn: Any, record: Envelope, ref: ReferenceLists, state: str, *, outbox: bool) -> None:
     kind = record.kind  # type: ignore[attr-defined]
-    extra = V1_COLUMNS[kind]
+    extra = V1_COLUMNS[kind] if kind in V1_COLUMNS else LATER_COLUMNS[kind][1]
     values = SPECS[kind].values(record, ref)
     data = record.model_dump_json()
     seq = seq_base(record.occurred_at) + next(_slots) if kind in SEQ_BY_TIME else None  # type: ignore[attr-defined]

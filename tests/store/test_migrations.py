@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from champions.domain import Envelope
+from champions.domain import Envelope, Review, ReviewNote
 from champions.domain.samples import SampleGenerator
 from champions.store import LATEST_VERSION, Query, Store, migrations
 from champions.store.migrations import MIGRATIONS, Migration
@@ -24,7 +24,7 @@ def _records() -> list[Envelope]:
 
 def test_the_migrations_are_numbered_one_by_one() -> None:
     assert [m.version for m in MIGRATIONS] == list(range(1, LATEST_VERSION + 1))
-    assert LATEST_VERSION >= 3
+    assert LATEST_VERSION >= 4
 
 
 @pytest.mark.parametrize("old_version", range(1, LATEST_VERSION))
@@ -46,6 +46,14 @@ def test_upgrade_from_every_earlier_version_keeps_every_record(tmp_path: Path, k
         assert store.barriers.count(Query(text="legacy")) == 5
         # v3: drafts exist
         store.drafts.save("conversation/new", {"notes": "typing"})
+        # v4: reviews of the records that were there before the upgrade
+        assert store.reviews.count() == 0
+        talk = store.conversations.get(records[1].id)
+        query = store.reviews.save(Review.of(talk, "queried", ReviewNote(note_kind="query", text="Which pharmacy?")))
+        assert store.reviews.for_subjects([r.id for r in records]) == {talk.id: query}
+        assert store.reviews.ids(Query(text="pharmacy")) == [query.id]
+        assert store.reviews.current_revs([query]) == {talk.id: 1}
+        assert [e.record_id for e in store.outbox.pending(1000)][-1] == query.id
         # and the store keeps working on the old rows
         edited = store.conversations.save(store.conversations.get(records[0].id).model_copy(update={"notes": "after upgrade"}))
         assert edited.rev == 2
@@ -66,7 +74,8 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version_with_its_data(
 ) -> None:
     path = tmp_path / "champions.db"
     records = _records()
-    build_database(path, key, LATEST_VERSION, records)
+    review = Review.of(records[0].model_copy(update={"rev": 1}), "reviewed")
+    build_database(path, key, LATEST_VERSION, [*records, review])
     broken = Migration(LATEST_VERSION + 1, "broken", "CREATE TABLE half_done (x);\nSELECT no_such_function();\n")
     monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, broken))
     monkeypatch.setattr(migrations, "LATEST_VERSION", LATEST_VERSION + 1)
@@ -80,6 +89,7 @@ def test_a_failing_migration_leaves_the_file_at_its_old_version_with_its_data(
         assert store.schema_version == LATEST_VERSION
         assert "half_done" not in store.db.table_names()
         assert store.conversations.count() == 20
+        assert store.reviews.for_subjects([records[0].id]) == {records[0].id: review.model_copy(update={"rev": 1})}
     backups = list(tmp_path.glob("champions.db.backup-v*"))
     assert len(backups) == 1  # taken before the failed attempt
 

@@ -24,6 +24,9 @@ from champions.domain import (
     OutreachActivity,
     ReferenceItem,
     ReferenceLists,
+    Review,
+    ReviewNote,
+    uuid7,
 )
 from champions.domain.reference import LISTS
 from champions.store import Store
@@ -89,6 +92,18 @@ reference_items = st.builds(
 )
 
 
+review_notes = st.lists(st.builds(
+    ReviewNote, id=st.uuids().map(str), author_id=ids, written_at=when, note_kind=st.sampled_from(["query", "reply", "note"]),
+    text=st.text(min_size=1, max_size=300).filter(str.strip)), max_size=5, unique_by=lambda n: n.id)
+reviews = st.builds(
+    Review, org_id=ids, author_id=ids, device_id=ids,
+    subject_kind=st.sampled_from(["conversation", "barrier", "outreach_activity"]),
+    subject_id=st.builds(uuid7),  # a fresh record each time: the review's id follows from it
+    subject_author_id=ids, state=st.just("reviewed"), subject_rev=st.integers(0, 10_000), notes=review_notes,
+    deleted=st.booleans(),
+)
+
+
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     store = Store.open(Path(tmp_path_factory.mktemp("roundtrip")) / "rt.db", b"\x01" * 32)
@@ -140,3 +155,14 @@ def test_asset_round_trip(shared_store: Store, record: CommunityAsset) -> None:
 def test_reference_item_round_trip(shared_store: Store, record: ReferenceItem) -> None:
     """A coordinator's list item: a new code or a retired one reads back as it was written."""
     _round_trip(shared_store, record)
+
+
+@common
+@given(record=reviews)
+def test_review_round_trip(shared_store: Store, record: Review) -> None:
+    """A review and its whole thread read back as written; the columns the desk looks it up by follow it."""
+    _round_trip(shared_store, record)
+    row = shared_store.db.execute(
+        "SELECT subject_kind, subject_id, subject_author_id, state, subject_rev FROM review WHERE id = ?", [record.id]).fetchone()
+    assert row == (record.subject_kind, record.subject_id, record.subject_author_id, record.state, record.subject_rev)
+    assert shared_store.reviews.for_subjects([record.subject_id], include_deleted=True)[record.subject_id].notes == record.notes
