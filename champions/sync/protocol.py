@@ -35,6 +35,12 @@ Push semantics, per change (one bad change never blocks the rest of the batch):
 The hub sets ``org_id``, ``device_id`` and (for new records) ``author_id`` itself from the
 authenticated device; whatever the client sends for them is ignored.
 
+Reviews (kind ``review``, docs/design/review.md): coordinators and admins create and change any
+review of their organisation; the hub sets ``subject_author_id`` from the reviewed record and each
+new note's ``author_id`` from the device. A champion may only change a review of their own record,
+and only by adding ``reply`` notes; anything else is ``rejected`` with the reason. A champion
+pulls only the reviews of their own records.
+
 Pull: ``since`` is the ``next_cursor`` of the previous page (0 at first). Cursors are opaque
 increasing integers; keep calling while ``has_more``. Each record appears once per page set, in
 its latest version (tombstones are records with ``deleted: true``).
@@ -65,7 +71,7 @@ PULL_MAX_LIMIT = 1000
 
 Role = Literal["admin", "coordinator", "champion"]
 ChangeStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
-RecordKind = Literal["conversation", "barrier", "outreach_activity", "community_asset", "reference_item"]
+RecordKind = Literal["conversation", "barrier", "outreach_activity", "community_asset", "reference_item", "review"]
 
 # Error codes in ErrorBody.code, for the client to act on (the message is for people).
 ERR_AUTH_REQUIRED = "auth_required"
