@@ -67,6 +67,23 @@ def _pairs(rows: list[int], codes: list[int], n: int) -> _Pairs:
     return _Pairs(row, np.array(codes, dtype=np.int32), has_any)
 
 
+@dataclass
+class KeptRows:
+    """``FactColumns.kept_rows``: parallel lists, newest first (kinds and states are shared strings)."""
+
+    ids: list[str]
+    kinds: list[str]  # "conversation", "barrier" or "outreach_activity"
+    review_states: list[str]  # keys of ``REVIEW_STATES``
+    authors: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def counts(self) -> Counter[str]:
+        """How many of each kind, for the list's count line."""
+        return Counter(self.kinds)
+
+
 class FactColumns:
     """Every fact as columns; build once (on a worker), then ``dashboard(filter)`` as often as you like."""
 
@@ -259,6 +276,15 @@ class FactColumns:
     def kept_ids(self, flt: ReportFilter) -> list[str]:
         """The ids this filter keeps, newest first: a big list pages its records in with ``get_many``."""
         return [self.ids[i] for i in self._kept_rows(flt)]
+
+    def kept_rows(self, flt: ReportFilter) -> "KeptRows":
+        """Ids, kinds and review states this filter keeps, newest first: all a paged list needs
+        before it reads a page of records (the kind says which repository holds each id)."""
+        rows = self._kept_rows(flt)
+        kinds = [_KINDS[k] for k in self.kind[rows].tolist()]
+        states = [self.review_values[r] for r in self.review[rows].tolist()]
+        return KeptRows([self.ids[i] for i in rows], kinds, states, [self.authors.values[a] if a >= 0 else None
+                                                                       for a in self.author[rows].tolist()])
 
     def kept_facts(self, flt: ReportFilter) -> list[Fact]:
         """The facts themselves, newest first, for the Submissions list (needs ``keep_facts``)."""
