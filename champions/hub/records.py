@@ -34,6 +34,16 @@ from .db import read, write
 from .schema import conflicts, devices, orgs, record_revisions, records
 
 MISMATCH = "The record's {what} does not match the change's {what}; this is a fault in the app, please report it."
+REVIEW_BY_COORDINATOR = "Only a coordinator can review a record. You can reply to a query once your coordinator has sent one."
+REVIEW_NOT_YOURS = "You can only reply to reviews of your own records."
+REVIEW_REPLY_ONLY = ("You can add a reply to your coordinator's review, but only a coordinator can change the review "
+                     "itself ({fields}).")
+REVIEW_KEEP_NOTES = "You can add a reply, but the comments already made cannot be changed or removed."
+REVIEW_REPLIES_ONLY = "A champion can only add replies to a review; queries and notes are for the coordinator to write."
+REVIEW_NO_SUBJECT = ("The record under review is not on the hub, so it cannot be reviewed yet. "
+                     "Sync again once the champion's record has reached the hub.")
+REVIEW_WRONG_KIND = "The record under review is a {actual}, not a {said}; this is a fault in the app, please report it."
+_REVIEW_STAMPS = frozenset({"org_id", "author_id", "device_id", "created_at", "updated_at", "rev", "notes"})
 
 
 def canonical(body: dict[str, Any]) -> str:
@@ -173,6 +183,16 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
         for row in _by_ids(conn, record_revisions, record_revisions.c.record_id, org_id, chunk,
                            (record_revisions.c.record_id, record_revisions.c.rev, record_revisions.c.content_hash)):
             revisions[(row.record_id, row.rev)] = row.content_hash
+    subjects: dict[str, tuple[str, str | None]] = {}  # subject id -> (kind, author) as the hub has it
+    wanted = list({x.body["subject_id"] for x in prepared if isinstance(x, _Prepared) and x.change.kind == "review"})
+    for chunk in _chunks(wanted, 500):
+        for row in _by_ids(conn, records, records.c.id, org_id, chunk, (records.c.id, records.c.kind, records.c.author_id)):
+            subjects[row.id] = (row.kind, row.author_id)
+
+    def subject_of(subject_id: str) -> tuple[str, str | None] | None:
+        mine = current.get(subject_id)  # written earlier in this batch
+        return (mine.kind, mine.author_id) if mine is not None else subjects.get(subject_id)
+
     now = utcnow()
     results: list[p.ChangeResult] = []
     new_revisions: list[dict[str, Any]] = []
@@ -187,8 +207,12 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
         change = item.change
         cur = current.get(change.id)
         result = _check_owner(change, cur, auth)
+        fields = item.body
+        if result is None and change.kind == "review":
+            made = _review_body(change, fields, cur, auth, subject_of)
+            result, fields = (made, fields) if isinstance(made, p.ChangeResult) else (None, made)
         if result is None:
-            body = dict(item.body, org_id=org_id, device_id=auth.device_id,
+            body = dict(fields, org_id=org_id, device_id=auth.device_id,
                         author_id=cur.author_id if cur else auth.person_id)
             text = canonical(body)
             digest = content_hash(text)
@@ -212,6 +236,9 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
                         id=change.id, rev=change.rev, status="conflict", hub_record=json.loads(cur.body),
                         reason="Someone else changed this record on the hub since this device last had it. Both versions are kept.",
                     )
+            elif change.kind == "review" and not auth.is_coordinator and cur is not None and (
+                    refusal := _reply_only(change, body, cur)) is not None:
+                result = refusal
             else:
                 seq += 1
                 new_revisions.append(revision_row)
@@ -233,12 +260,55 @@ def _apply(conn: Connection, auth: Any, batch_id: str, prepared: list[_Prepared 
 def _check_owner(change: p.Change, cur: _Current | None, auth: Any) -> p.ChangeResult | None:
     if cur is not None and cur.kind != change.kind:
         return _rejected(change, "This record id already belongs to a different kind of record; this is a fault in the app, please report it.")
-    if auth.is_coordinator or cur is None:
+    if auth.is_coordinator:
+        return None
+    if change.kind == "review":
+        if cur is None:
+            return _rejected(change, REVIEW_BY_COORDINATOR)
+        if json.loads(cur.body).get("subject_author_id") != auth.person_id:
+            return _rejected(change, REVIEW_NOT_YOURS)
+        return None
+    if cur is None:
         return None
     if cur.author_id != auth.person_id:
         return _rejected(change, "You can only change records you wrote. Ask your coordinator to correct this one.")
     if change.kind == "community_asset" and json.loads(cur.body).get("status") != "proposed":
         return _rejected(change, "This community asset has been published; only a coordinator can change it now.")
+    return None
+
+
+def _review_body(change: p.Change, body: dict[str, Any], cur: _Current | None, auth: Any,
+                 subject_of: Any) -> dict[str, Any] | p.ChangeResult:
+    """What the hub stores for a review: the subject's author from the hub's own copy of the subject (a
+    coordinator cannot point a review at the wrong champion), each note's author as the hub first saw it."""
+    old = json.loads(cur.body) if cur is not None else {}
+    authors = {n.get("id"): n.get("author_id") for n in old.get("notes", [])}
+    notes = [dict(n, author_id=authors[n["id"]] if n["id"] in authors else auth.person_id) for n in body.get("notes", [])]
+    body = dict(body, notes=notes)
+    if not auth.is_coordinator:  # _check_owner made sure it exists and is about their own record
+        return dict(body, subject_author_id=old.get("subject_author_id"))
+    subject = subject_of(body["subject_id"])
+    if subject is None:
+        return _rejected(change, REVIEW_NO_SUBJECT)
+    kind, author = subject
+    if kind != body["subject_kind"]:
+        return _rejected(change, REVIEW_WRONG_KIND.format(actual=kind.replace("_", " "), said=body["subject_kind"].replace("_", " ")))
+    return dict(body, subject_author_id=author)
+
+
+def _reply_only(change: p.Change, body: dict[str, Any], cur: _Current) -> p.ChangeResult | None:
+    """A champion's change to a review of their record: the hub's version plus reply notes, nothing else."""
+    old = json.loads(cur.body)
+    changed = sorted(k for k in (body.keys() | old.keys()) - _REVIEW_STAMPS if body.get(k) != old.get(k))
+    if changed:
+        return _rejected(change, REVIEW_REPLY_ONLY.format(fields=", ".join(f.replace("_", " ") for f in changed)))
+    sent = {n["id"]: n for n in body.get("notes", [])}
+    for note in old.get("notes", []):
+        if sent.get(note["id"]) != note:
+            return _rejected(change, REVIEW_KEEP_NOTES)
+    kept = {n["id"] for n in old.get("notes", [])}
+    if any(n["note_kind"] != "reply" for i, n in sent.items() if i not in kept):
+        return _rejected(change, REVIEW_REPLIES_ONLY)
     return None
 
 
@@ -256,6 +326,7 @@ def _write(conn: Connection, org_id: str, current: dict[str, _Current], touched:
     for record_id, seq in touched.items():
         cur = current[record_id]
         row = dict(kind=cur.kind, rev=cur.rev, seq=seq, author_id=cur.author_id, device_id=cur.device_id,
+                   subject_author_id=cur.fields.get("subject_author_id") if cur.kind == "review" else None,
                    shared=is_shared(cur.kind, cur.fields), deleted=bool(cur.fields.get("deleted")), body=cur.body,
                    content_hash=cur.digest, updated_at=now)
         if cur.exists_in_db:
@@ -305,10 +376,12 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 
 def visible_to(auth: Any) -> list[sa.ColumnElement[bool]]:
-    """The one place that says who sees what: always one org; a champion also only shared or own."""
+    """The one place that says who sees what: always one org; a champion also only shared or own records,
+    and the reviews of their own records (``subject_author_id``, set by the hub from the reviewed record)."""
     where: list[sa.ColumnElement[bool]] = [records.c.org_id == auth.org_id]
     if not auth.is_coordinator:
-        where.append(sa.or_(records.c.shared.is_(True), records.c.author_id == auth.person_id))
+        where.append(sa.or_(records.c.shared.is_(True), records.c.author_id == auth.person_id,
+                            records.c.subject_author_id == auth.person_id))
     return where
 
 

@@ -87,6 +87,8 @@ records = sa.Table(
     sa.Column("seq", sa.BigInteger, nullable=False),
     sa.Column("author_id", Id, nullable=True),
     sa.Column("device_id", Id, nullable=True, doc="The device that wrote the current version"),
+    # A review's champion (the reviewed record's author), who pulls it besides the coordinators.
+    sa.Column("subject_author_id", Id, nullable=True),
     # Shared records (reference items, non-proposed assets) go to every device of the org.
     sa.Column("shared", sa.Boolean, nullable=False),
     sa.Column("deleted", sa.Boolean, nullable=False),
@@ -97,6 +99,7 @@ records = sa.Table(
     sa.Index("ix_records_org_id_author_id_seq", "org_id", "author_id", "seq"),
     # Each push reads the org's reference lists (kind = 'reference_item') to validate against.
     sa.Index("ix_records_org_id_kind", "org_id", "kind"),
+    sa.Index("ix_records_org_id_subject_author_id_seq", "org_id", "subject_author_id", "seq"),
 )
 
 record_revisions = sa.Table(

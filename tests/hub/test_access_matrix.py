@@ -2,7 +2,8 @@
 by organisation, every refused credential (tokens and invite codes) on every endpoint.
 
 Two organisations, A and B, each with a coordinator and champions; every person has written a
-private record and a proposed asset, each coordinator has published an asset."""
+private record and a proposed asset, each coordinator has published an asset and reviewed the
+champions' conversations (a review reaches its champion and the coordinators, no other champion)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from champions.domain import CommunityAsset
+from champions.domain import CommunityAsset, Conversation, Review, ReviewNote
+from champions.hub import records as hub_records
 from champions.domain.samples import SampleGenerator
 from champions.hub.schema import devices
 from champions.hub.testing import Device, HubCli, RunningHub
@@ -22,14 +24,16 @@ from champions.hub.testing import Device, HubCli, RunningHub
 from .conftest import Org, change, make_org
 
 # What each viewer pulls (besides the reference lists), by the names of the records below.
+# "x_who_review" is the coordinator's review of x_who_talk, written by x's coordinator.
 RECORDS = ["a_amina_talk", "a_amina_proposal", "a_bilal_talk", "a_bilal_proposal", "a_published",
-           "b_amina_talk", "b_amina_proposal", "b_published"]
+           "b_amina_talk", "b_amina_proposal", "b_published", "a_amina_review", "a_bilal_review", "b_amina_review"]
 SEES = {
-    "a_amina": {"a_amina_talk", "a_amina_proposal", "a_published"},
-    "a_bilal": {"a_bilal_talk", "a_bilal_proposal", "a_published"},
-    "a_coordinator": {"a_amina_talk", "a_amina_proposal", "a_bilal_talk", "a_bilal_proposal", "a_published"},
-    "b_amina": {"b_amina_talk", "b_amina_proposal", "b_published"},
-    "b_coordinator": {"b_amina_talk", "b_amina_proposal", "b_published"},
+    "a_amina": {"a_amina_talk", "a_amina_proposal", "a_published", "a_amina_review"},
+    "a_bilal": {"a_bilal_talk", "a_bilal_proposal", "a_published", "a_bilal_review"},
+    "a_coordinator": {"a_amina_talk", "a_amina_proposal", "a_bilal_talk", "a_bilal_proposal", "a_published",
+                      "a_amina_review", "a_bilal_review"},
+    "b_amina": {"b_amina_talk", "b_amina_proposal", "b_published", "b_amina_review"},
+    "b_coordinator": {"b_amina_talk", "b_amina_proposal", "b_published", "b_amina_review"},
 }
 MATRIX = [pytest.param(viewer, record, record in seen, id=f"{viewer} {'sees' if record in seen else 'does not see'} {record}")
           for viewer, seen in SEES.items() for record in RECORDS]
@@ -60,11 +64,16 @@ def world(hub: RunningHub, hub_db: str) -> World:
     cli = HubCli(hub_db)
     w = World(hub, cli, make_org(hub, cli, "Org A"), make_org(hub, cli, "Org B"))
     gen = SampleGenerator(seed=11)
+    talks: dict[str, Conversation] = {}
     for name in RECORDS:
         org, *who_what = name.split("_")
         who, what = (who_what if len(who_what) == 2 else ["coordinator", who_what[0]])
-        if what == "talk":
-            record = gen.conversation()
+        if what == "review":  # the coordinator queries the champion's conversation
+            talk = talks[f"{org}_{who}_talk"]
+            record = Review.of(talk, "queried", ReviewNote(note_kind="query", text=f"Which pharmacy, {who}?"))
+            who = "coordinator"
+        elif what == "talk":
+            record = talks[name] = gen.conversation()
         elif what == "proposal":
             record = CommunityAsset(name=f"{who}'s proposal in {org}", status="proposed")
         else:
@@ -138,6 +147,31 @@ def test_nobody_changes_a_record_they_may_not_see(world, writer, record) -> None
     after = next(r for r in world.device(owner).pull_all()[0] if r.id == world.ids[record])
     assert after.rev == original.rev and after.record == original.record
     assert after.record[edited] != "changed by someone else"
+
+
+@pytest.mark.parametrize(("writer", "review"), [
+    ("a_bilal", "a_amina_review"), ("a_amina", "a_bilal_review"),
+    ("another org's champion", "a_amina_review"), ("another org's coordinator", "a_bilal_review"),
+])
+def test_nobody_replies_to_a_review_they_may_not_see(world, writer, review) -> None:  # type: ignore[no-untyped-def]
+    """A reply to someone else's review is refused in the same org; in another org there is nothing to
+    reply to, and the record under review is not there to be reviewed. The review is untouched."""
+    owner = review.rsplit("_", 1)[0]
+    original = next(r for r in world.device(owner).pull_all()[0] if r.id == world.ids[review])
+    reply = {"note_kind": "reply", "text": "Not mine to answer", "written_at": original.record["notes"][0]["written_at"],
+             "id": secrets.token_hex(8)}
+    edit = {"kind": "review", "id": original.id, "rev": original.rev + 1, "base_rev": original.rev,
+            "record": dict(original.record, rev=original.rev + 1, notes=[*original.record["notes"], reply])}
+    if writer.startswith("another org"):
+        other = make_org(world.hub, world.cli)
+        device = other.amina if writer.endswith("champion") else other.coordinator
+        reason = hub_records.REVIEW_BY_COORDINATOR if writer.endswith("champion") else hub_records.REVIEW_NO_SUBJECT
+    else:
+        device, reason = world.device(writer), hub_records.REVIEW_NOT_YOURS
+    answer = device.post("/v1/push", json={"batch_id": secrets.token_hex(4), "changes": [edit]}).json()["results"][0]
+    assert (answer["status"], answer["reason"]) == ("rejected", reason)
+    after = next(r for r in world.device(owner).pull_all()[0] if r.id == world.ids[review])
+    assert after.rev == original.rev and after.record == original.record
 
 
 # --- credentials -----------------------------------------------------------------------------

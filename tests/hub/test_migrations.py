@@ -16,7 +16,7 @@ def test_migrated_schema_matches_the_tables_in_code(backend, tmp_path) -> None: 
         try:
             migrate(engine)
             migrate(engine)  # a second run is a no-op
-            assert current_revision(engine) == "0002"
+            assert current_revision(engine) == "0003"
             with engine.connect() as conn:
                 diff = compare_metadata(MigrationContext.configure(conn), metadata)
             assert diff == []
