@@ -1,0 +1,514 @@
+"""The coordinator's Submissions: every record of the organisation, newest first, to read and correct.
+
+The same filter bar as the Dashboard (plus review state) makes the same ``ReportFilter``, so a
+list here and a count there always agree. On this page's own worker thread the records are
+read once into ``FactColumns`` (``from_store``: columns only, no records kept, so a million
+fit); a filter change is then ``kept_rows(filter)`` there too, and the table reads a page of
+records from the store only when it shows it (``SubmissionsModel``).
+
+Enter or a double-click opens the record in the champion's own form (a standalone barrier,
+which has no form, in a read-only view). Review states come from ``review_states(store)``, a
+``{record id: state}`` map given to the page (``champions.coordinator.review.review_states``
+makes one); until reviews are wired in it is empty and every record shows "Not reviewed".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...coordinator import ReportFilter, TaskState
+from ...coordinator.columns import FactColumns, KeptRows
+from ...coordinator.filters import REVIEW_STATES, FactContext
+from ...domain import ADDRESSED
+from ..forms.labels import domain_tr, ref_label
+from ..models.rows import sentence, when_text
+from ..widgets.tables import setup_table
+from ..workers import StoreWorker
+from .filter_bar import FilterBar
+from .submissions_model import COLUMNS, ID_ROLE, KIND_ROLE, REVIEW_NAMES, SubmissionsModel, champion_label
+from .submissions_model import tr as submissions_tr
+
+log = logging.getLogger(__name__)
+
+FILTER_SETTING = "coordinator.submissions.filter"
+REFILTER_DELAY_MS = 120  # arrow keys through a list filter once, at the end
+RELOAD_DELAY_MS = 1500  # a sync writes in pages: read the records again once it is quiet
+FORM_KINDS = ("conversation", "outreach_activity")  # kinds with a champion's form
+
+ReviewStates = Callable[[Any], Mapping[str, str]]
+
+
+def no_reviews(_store: Any) -> Mapping[str, str]:
+    """Until the review flow is wired in: every record is "Not reviewed"."""
+    return {}
+
+
+class SubmissionsFilterBar(FilterBar):
+    """The Dashboard's filter bar with one more control: the review state."""
+
+    def __init__(self, reference: Any, today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(reference, today, parent)
+        self.setObjectName("submissionsFilters")
+        self.review = QComboBox()
+        self.review.setObjectName("reviewFilter")
+        self.review.addItem("", None)
+        for state in REVIEW_STATES:
+            self.review.addItem("", state)
+        label = QLabel()
+        label.setBuddy(self.review)
+        self.labels["review"] = label
+        pair = QWidget()
+        row = QHBoxLayout(pair)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addWidget(label)
+        row.addWidget(self.review)
+        flow = self.layout()
+        clear = flow.takeAt(flow.count() - 1)  # the Clear button stays last
+        flow.addWidget(pair)
+        flow.addItem(clear)
+        QWidget.setTabOrder(self.champion, self.review)
+        QWidget.setTabOrder(self.review, self.clear_button)
+        self.review.currentIndexChanged.connect(self._emit)
+        self.retranslate()
+
+    def report_filter(self) -> ReportFilter:
+        flt = super().report_filter()
+        state = self.review.currentData() if hasattr(self, "review") else None
+        return replace(flt, review_states=frozenset({state})) if state else flt
+
+    def set_filter(self, flt: ReportFilter) -> None:
+        if hasattr(self, "review"):
+            with self._silenced():
+                state = min(flt.review_states) if flt.review_states else None
+                self.review.setCurrentIndex(max(0, self.review.findData(state)) if state else 0)
+        super().set_filter(flt)
+
+    def describe(self) -> str:
+        text = super().describe()
+        if not hasattr(self, "review") or self.review.currentIndex() <= 0:
+            return text
+        review = self.review.currentText()
+        return review if text == self.tr("Everything, all dates") else f"{text}; {review}"
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if not hasattr(self, "review"):
+            return  # the base class translates before this control exists
+        self.labels["review"].setText(self.tr("Re&view:"))
+        self.review.setItemText(0, self.tr("Any review state"))
+        for i, state in enumerate(REVIEW_STATES, start=1):
+            self.review.setItemText(i, submissions_tr(REVIEW_NAMES[state]))
+        self.review.setAccessibleName(self.tr("Review state filter"))
+
+
+class BarrierView(QDialog):
+    """A standalone barrier, read only: the champions' app has no form for one to open."""
+
+    def __init__(self, parent: QWidget | None, record: Any, reference: Any, champion: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("barrierView")
+        self.setWindowTitle(self.tr("Barrier heard"))
+        self.setModal(False)
+        domain = reference.get("barrier", record.code)
+        values = (
+            (self.tr("When:"), when_text(record.occurred_at)),
+            (self.tr("Champion:"), champion),
+            (self.tr("Neighbourhood:"), ref_label(reference, "neighbourhood", record.neighbourhood)
+             if record.neighbourhood else self.tr("Not recorded")),
+            (self.tr("Domain:"), ref_label(reference, "barrier_group", domain.group) if domain and domain.group else ""),
+            (self.tr("Barrier:"), sentence(ref_label(reference, "barrier", record.code))),
+            (self.tr("In their words:"), record.quote or self.tr("No quote")),
+            (self.tr("Addressed:"), domain_tr(ADDRESSED.get(record.addressed, record.addressed))),
+            (self.tr("Notes:"), record.notes or self.tr("No notes")),
+        )
+        form = QFormLayout()
+        self.values: dict[str, QLabel] = {}
+        for caption, value in values:
+            label = QLabel(value)
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setAccessibleName(f"{caption.rstrip(':')}: {value}")
+            form.addRow(caption, label)
+            self.values[caption.rstrip(":")] = label
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
+        note = QLabel(self.tr("A barrier logged on its own has no form to correct it in; "
+                              "ask the champion who logged it."))
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        self.resize(520, self.sizeHint().height())
+
+
+class _Loader(QObject):
+    """Carries the load's progress from the worker thread to the progress bar (a queued signal)."""
+
+    progressed = Signal(int, int)
+
+
+class SubmissionsPage(QWidget):
+    """``columns`` is what the list filters; ``model`` shows the current filter's records."""
+
+    loaded = Signal()  # the records were read (again)
+    filtered = Signal(int)  # the current filter's list is shown: how many records
+    opened = Signal(object)  # the form or view opened for a record
+
+    def __init__(self, store: Any, events: Any = None, *, champion_names: Mapping[str, str] | None = None,
+                 review_states: ReviewStates = no_reviews, today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("submissionsPage")
+        self.store = store
+        self.champion_names = dict(champion_names or {})
+        self.review_states = review_states
+        self.worker = StoreWorker(store, self, name="coordinator-submissions")
+        self.model = SubmissionsModel(self.worker, parent=self)
+        self.columns: FactColumns | None = None
+        self.dialogs: list[QDialog] = []
+        self._names: dict[str, str] = {}
+        self._loading = False
+        self._filtering = False
+        self._stale = False
+        self._closed = False
+        self._keep: str | None = None
+        self._load_error: BaseException | None = None
+        self._loader = _Loader(self)
+        self._refilter_timer = QTimer(self)
+        self._refilter_timer.setSingleShot(True)
+        self._refilter_timer.setInterval(REFILTER_DELAY_MS)
+        self._refilter_timer.timeout.connect(self.refilter)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload_if_shown)
+        self._build(today)
+        self._restore_filter()
+        self._connect(events)
+        self.retranslate()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self, today: Callable[[], date]) -> None:
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        self.status = QLabel()
+        self.status.setObjectName("submissionsStatus")
+        self.status.setWordWrap(True)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.status, 1)
+        self.filters = SubmissionsFilterBar(self.store.reference, today)
+
+        self.table = QTableView()
+        self.table.setObjectName("submissionsTable")
+        self.table.setModel(self.model)
+        stretch = next(i for i, c in enumerate(COLUMNS) if c.stretch)
+        setup_table(self.table, [c.sample for c in COLUMNS], stretch)
+
+        self.loading = QWidget()
+        self.loading.setObjectName("submissionsLoading")
+        self.loading_label = QLabel()
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading_label.setWordWrap(True)
+        self.loading_bar = QProgressBar()
+        self.loading_bar.setObjectName("submissionsProgress")
+        self.loading_bar.setRange(0, 0)
+        self.loading_bar.setMaximumWidth(420)
+        self.retry_button = QPushButton()
+        self.retry_button.setObjectName("retrySubmissions")
+        self.retry_button.hide()
+        box = QVBoxLayout(self.loading)
+        box.addStretch(1)
+        box.addWidget(self.loading_label)
+        box.addWidget(self.loading_bar, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addStretch(2)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.loading)
+        self.body.addWidget(self.table)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("submissionsCount")
+        self.open_button = QPushButton()
+        self.open_button.setObjectName("openSubmission")
+        self.open_button.setEnabled(False)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count_label, 1)
+        footer.addWidget(self.open_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.body, 1)
+        layout.addLayout(footer)
+        QWidget.setTabOrder(self.filters.clear_button, self.table)
+        QWidget.setTabOrder(self.table, self.open_button)
+
+    def _connect(self, events: Any) -> None:
+        self.filters.changed.connect(self._filter_changed)
+        self.table.activated.connect(self._open_index)
+        self.open_button.clicked.connect(self.open_current)
+        self.retry_button.clicked.connect(self.reload)
+        self.model.loaded.connect(self._list_shown)
+        self.model.page_failed.connect(self._page_failed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self._loader.progressed.connect(self._load_progress)
+        if events is not None:
+            events.changed.connect(self._store_changed)
+
+    # -- words --------------------------------------------------------------------------------
+    def nav_title(self) -> str:
+        return self.tr("Submissions")
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Submissions"))
+        self.filters.retranslate()
+        self.table.setAccessibleName(self.tr("Every record of the organisation, newest first"))
+        self.table.setAccessibleDescription(self.tr("Press Enter to open the selected record."))
+        self.open_button.setText(self.tr("&Open"))
+        self.open_button.setAccessibleName(self.tr("Open the selected record"))
+        self.retry_button.setText(self.tr("T&ry again"))
+        self.retry_button.setAccessibleName(self.tr("Try loading the records again"))
+        self.loading_bar.setAccessibleName(self.tr("Loading the records"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        self._show_state()
+
+    def count_text(self, kept: KeptRows) -> str:
+        loc = self.locale()
+        counts = kept.counts()
+        return self.tr("{total} records: {conversations} conversations, {barriers} barriers logged on their own, "
+                       "{activities} outreach activities").format(
+            total=loc.toString(len(kept)), conversations=loc.toString(counts["conversation"]),
+            barriers=loc.toString(counts["barrier"]), activities=loc.toString(counts["outreach_activity"]))
+
+    def _show_state(self) -> None:
+        if self._load_error is not None:
+            self.loading_label.setText(self.tr("The records could not be loaded: {why}").format(why=self._load_error))
+            self.loading_bar.hide()
+            self.retry_button.show()
+        else:
+            self.loading_label.setText(self.tr("Loading the organisation's records…"))
+            self.loading_bar.show()
+            self.retry_button.hide()
+        self.loading_label.setAccessibleName(self.loading_label.text())
+        if self._loading or self._filtering:
+            self._set_status(self.tr("Filtering…"))
+            self.count_label.setText(self.tr("Counting…"))
+        elif self.columns is not None:
+            self.count_label.setText(self.count_text(self.model.kept()))
+            self._set_status(self.filters.describe())
+        self.count_label.setAccessibleName(self.count_label.text())
+
+    def _set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setAccessibleName(text)
+        self.status.setToolTip(text)
+
+    # -- loading --------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.columns is None or self._stale:
+            self.reload()
+
+    def reload(self) -> None:
+        """Read every record again on the worker (a sync, an import or a correction changed some)."""
+        if self._closed or self._loading:
+            return
+        self._loading = True
+        self._stale = False
+        self._load_error = None
+        if self.columns is None:
+            self.body.setCurrentWidget(self.loading)
+        self._show_state()
+        progress = self._loader.progressed.emit
+        review_states = self.review_states
+
+        def job(store: Any) -> FactColumns:
+            from ...coordinator.deprivation import decile_lookup
+
+            context = FactContext(store.reference, decile_lookup(store), review_states(store))
+            return FactColumns.from_store(store, context, task=TaskState(progress))
+
+        self.worker.submit(job, self._loaded, self._load_failed, channel="columns")
+
+    def _load_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.loading_bar.setRange(0, total)
+            self.loading_bar.setValue(done)
+
+    def _loaded(self, columns: FactColumns) -> None:
+        self._loading = False
+        refresh = self.columns is not None
+        self.columns = columns
+        self._names = {a: champion_label(a, self.champion_names) for a in columns.authors.values}
+        self.filters.set_champions(self._names)
+        self.body.setCurrentWidget(self.table)
+        self.loaded.emit()
+        if refresh:  # keep the selected record selected, and the list as far down
+            self._keep = self.current_id()
+        self.refilter(keep_position=refresh)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._load_error = exc
+        if self.columns is None:
+            self.body.setCurrentWidget(self.loading)
+        self._show_state()
+        self._set_status(self.tr("The records could not be loaded."))
+
+    def _store_changed(self, _event: object) -> None:
+        self._stale = True
+        self._reload_timer.start()
+
+    def _reload_if_shown(self) -> None:
+        if self.isVisible() and self._stale and not self._loading:
+            self.reload()
+        elif self._loading and self._stale:
+            self._reload_timer.start()  # a load is under way; look again when it is in
+
+    # -- filtering --------------------------------------------------------------------------------
+    def report_filter(self) -> ReportFilter:
+        return self.filters.report_filter()
+
+    def _filter_changed(self) -> None:
+        self._save_filter()
+        if self.columns is not None:
+            self._filtering = True
+            self._show_state()
+            self._refilter_timer.start()
+
+    def refilter(self, keep_position: bool = False) -> None:
+        """The current filter's records on the worker; the newest filter's list is the one shown."""
+        self._refilter_timer.stop()
+        columns = self.columns
+        if columns is None or self._closed:
+            return
+        self._filtering = True
+        self._show_state()
+        flt = self.report_filter()
+        self.worker.submit(lambda _store: columns.kept_rows(flt),
+                           lambda kept: self._filtered(kept, keep_position), self._filter_failed,
+                           channel="kept")
+
+    def _filtered(self, kept: KeptRows, keep_position: bool) -> None:
+        self._filtering = self._refilter_timer.isActive()
+        self.model.set_rows(kept, self._names, keep_position=keep_position)
+
+    def _filter_failed(self, exc: BaseException) -> None:
+        self._filtering = False
+        self._set_status(self.tr("Filtering failed: {why}").format(why=exc))
+
+    def _list_shown(self, count: int) -> None:
+        keep, self._keep = self._keep, None
+        row = self.model.row_of(keep) if keep else -1
+        if row < 0 and count:
+            row = 0  # the newest, so Enter opens something as soon as the table has focus
+        if row >= 0:
+            self.table.selectRow(row)
+        self._show_state()
+        self._update_buttons()
+        self.filtered.emit(count)
+
+    def _page_failed(self, exc: BaseException) -> None:
+        self._set_status(self.tr("Some records could not be read: {why}").format(why=exc))
+
+    def is_busy(self) -> bool:
+        return (self._loading or self._filtering or self._refilter_timer.isActive() or self.worker.is_busy()
+                or self.model.is_loading_rows())
+
+    # -- opening ------------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), index.parent()):
+            return None
+        return index.data(ID_ROLE)
+
+    def _update_buttons(self) -> None:
+        self.open_button.setEnabled(self.current_id() is not None)
+
+    def _open_index(self, index: Any) -> None:
+        record_id, kind = index.data(ID_ROLE), index.data(KIND_ROLE)
+        if record_id and kind:
+            self.open_record(kind, record_id)
+
+    def open_current(self) -> None:
+        index = self.table.currentIndex()
+        if self.current_id() is not None:
+            self._open_index(index)
+
+    def open_record(self, kind: str, record_id: str) -> QDialog | None:
+        """The champion's form for the record (to read, or correct and save); a barrier's read-only view."""
+        parent = self.window()
+        try:
+            if kind in FORM_KINDS:
+                from ..forms import open_form
+
+                dialog: QDialog = open_form(parent, self.store, kind, record_id)
+            else:
+                record = self.store.barriers.get(record_id)
+                dialog = BarrierView(parent, record, self.store.reference,
+                                     champion_label(record.author_id, self.champion_names))
+                dialog.show()
+        except Exception as exc:  # noqa: BLE001 - a record that cannot be opened is told, never silent
+            log.exception("opening %s %s failed", kind, record_id)
+            self._set_status(self.tr("The record could not be opened: {why}").format(why=exc))
+            return None
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        self.opened.emit(dialog)
+        return dialog
+
+    # -- keeping the filter -----------------------------------------------------------------------
+    def _restore_filter(self) -> None:
+        try:
+            saved = self.store.settings.get(FILTER_SETTING)
+            if saved:
+                flt = ReportFilter.from_dict(saved)
+                # The champions are listed once the records are read; offer the kept one already.
+                self.filters.set_champions({a: champion_label(a, self.champion_names) for a in flt.champions})
+                self.filters.set_filter(flt)
+        except Exception:  # noqa: BLE001 - an unreadable saved filter only means starting afresh
+            log.exception("the saved submissions filter could not be read")
+
+    def _save_filter(self) -> None:
+        try:
+            self.store.settings.set(FILTER_SETTING, self.report_filter().to_dict())
+        except Exception:  # noqa: BLE001 - not keeping the filter must never stop the list
+            log.exception("the submissions filter could not be kept")
+
+    # -- closing -----------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._refilter_timer.stop()
+        self._reload_timer.stop()
+        self.worker.close()
