@@ -10,16 +10,17 @@ simply loads a new Desk and drops the old one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..domain import Barrier, CommunityAsset, Conversation, OutreachActivity, ReferenceLists
+from ..domain import Barrier, CommunityAsset, Conversation, OutreachActivity, ReferenceLists, Review
 from .columns import FactColumns
 from .dashboard import DashboardData
 from .exports import Exporter, Sheet, export_csv, export_xlsx
 from .filters import Fact, FactContext, ReportFilter, build_facts
 from .openreferral import export_package
+from .review import current_revs, review_states
 from .tasks import NO_TASK, TaskLike, check
 
 EXPORT_TABLES = ("conversations", "barriers", "outreach", "assets")
@@ -35,6 +36,7 @@ class Desk:
     decile_of_district: Mapping[str, int] = field(default_factory=dict)
     review_states: Mapping[str, str] = field(default_factory=dict)
     champion_names: Mapping[str, str] = field(default_factory=dict)
+    reviews: Mapping[str, Review] = field(default_factory=dict)  # record id -> its review (deleted ones left out)
 
     def __post_init__(self) -> None:
         self.context = FactContext(self.reference, self.decile_of_district, self.review_states)
@@ -44,7 +46,11 @@ class Desk:
     @classmethod
     def load(cls, store: Any, *, review_states: Mapping[str, str] | None = None,
              champion_names: Mapping[str, str] | None = None, task: TaskLike = NO_TASK) -> "Desk":
-        """Everything the desk shows, from this thread's store (deleted records left out)."""
+        """Everything the desk shows, from this thread's store (deleted records left out).
+
+        The review states come from the store's reviews and the records' current revs (the derived
+        state of docs/design/review.md) unless ``review_states`` is given.
+        """
         from .deprivation import decile_lookup
 
         steps = [store.conversations.query, store.barriers.query, store.activities.query, store.assets.query]
@@ -54,8 +60,11 @@ class Desk:
             task.progress(done, len(steps) + 1)
             loaded.append(query())
         check(task)
+        reviews = {r.subject_id: r for r in store.reviews.query()}
+        if review_states is None:
+            review_states = review_states_of(reviews.values(), [*loaded[0], *loaded[1], *loaded[2]])
         desk = cls(store.reference, *loaded, decile_of_district=decile_lookup(store),
-                   review_states=review_states or {}, champion_names=champion_names or {})
+                   review_states=review_states, champion_names=champion_names or {}, reviews=reviews)
         task.progress(len(steps) + 1, len(steps) + 1)
         return desk
 
@@ -68,6 +77,10 @@ class Desk:
     def submissions(self, report_filter: ReportFilter) -> list[Fact]:
         """The records this filter keeps, newest first; ``fact.record`` is the record, ``fact.review_state`` its review."""
         return self.columns.kept_facts(report_filter)
+
+    def review_of(self, record_id: str) -> Review | None:
+        """The record's review as it was when the desk was loaded (its thread, who asked what)."""
+        return self.reviews.get(record_id)
 
     def champion_name(self, author_id: str) -> str:
         return self.champion_names.get(author_id, author_id)
@@ -107,3 +120,8 @@ class Desk:
 
     def export_open_referral(self, folder: str | os.PathLike[str], task: TaskLike = NO_TASK) -> dict[str, int]:
         return export_package(folder, self.assets, self.reference, task)
+
+
+def review_states_of(reviews: Iterable[Review], records: Iterable[Any]) -> dict[str, str]:
+    """``{record id: derived review state}`` for the records given (others' reviews are left out)."""
+    return review_states(reviews, current_revs(records))

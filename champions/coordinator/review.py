@@ -3,8 +3,8 @@
 See docs/design/review.md: a coordinator's review records the revision they looked at; a
 champion answers a query by editing, which raises the record's revision. So "answered"
 needs no write from the champion, and an edit after "reviewed" asks for a fresh look.
-Works on any object with ``state``, ``subject_id``, ``subject_rev`` and ``deleted``
-(the proposed ``Review`` record, or a dict-like stand-in until it exists).
+Works on any object with ``state``, ``subject_id``, ``subject_rev`` and ``deleted``: the
+``Review`` record (``champions.domain``), read from ``store.reviews``; ``Desk.load`` does this.
 """
 
 from __future__ import annotations
