@@ -289,3 +289,24 @@ def test_the_sync_column_and_filter_show_what_the_hub_said(qtbot: Any, store: An
             qtbot.wait(1100)  # a combo box's keyboard search starts afresh after a pause
     finally:
         window.shutdown()
+
+
+def test_scrolled_to_the_bottom_before_the_count_the_rest_still_comes(qtbot: Any, store: Any) -> None:
+    """At the end of the first page when the whole list arrives: more rows follow without moving the bar."""
+    generator = SampleGenerator(seed=6, reference=store.reference)
+    store.conversations.save_many(list(generator.conversations(PAGE_SIZE * 3)))
+    window = make_window(qtbot, store)
+    try:
+        page = show_conversations(qtbot, window)
+        with qtbot.waitSignal(page.model.first_rows, timeout=10_000):
+            page.search.setFocus()
+            qtbot.keyClicks(page.search, "a")
+            qtbot.keyClick(page.search, Qt.Key.Key_Backspace)
+        bar = page.table.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the champion is already at the bottom of the first page
+        assert page.model.rowCount() == PAGE_SIZE
+        settle(qtbot, window)
+        assert page.model.total() == PAGE_SIZE * 3
+        assert page.model.rowCount() > PAGE_SIZE  # the next rows came without the bar moving again
+    finally:
+        window.shutdown()

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 
 from ..workers import StoreWorker
+from .id_list import IdList
 from .rows import CONTEXT, Column, Row, build_rows
 
 PAGE_SIZE = 200
@@ -69,7 +70,7 @@ class RecordTableModel(QAbstractTableModel):
         self._repo_name = repo_name
         self._columns = tuple(columns)
         self._page_size = page_size
-        self._ids: list[str] = []
+        self._ids: IdList = IdList()
         self._exposed = 0
         self._rows: dict[str, Row] = {}
         self._requested: set[int] = set()
@@ -92,21 +93,22 @@ class RecordTableModel(QAbstractTableModel):
         channel = f"{repo_name}-ids-{id(self)}"
         if keep_position:
             self._worker.submit(
-                lambda store: getattr(store, repo_name).ids(query),
+                lambda store: IdList.pack(getattr(store, repo_name).ids(query)),
                 lambda ids: self._set_ids(ids, keep_position=True, complete=True),
                 channel=channel,
             )
             return
         first = replace(query, limit=self._page_size, offset=0)
 
-        def first_page_arrived(ids: list[str]) -> None:
+        def first_page_arrived(ids: IdList) -> None:
             self._set_ids(ids, keep_position=False, complete=len(ids) < self._page_size)
             if self._searching:  # more may follow: fetch them all, still on this channel
                 self._worker.submit(
-                    lambda store: getattr(store, repo_name).ids(query), self._all_ids_arrived, channel=channel
+                    lambda store: IdList.pack(getattr(store, repo_name).ids(query)), self._all_ids_arrived, channel=channel
                 )
 
-        self._worker.submit(lambda store: getattr(store, repo_name).ids(first), first_page_arrived, channel=channel)
+        self._worker.submit(lambda store: IdList.pack(getattr(store, repo_name).ids(first)), first_page_arrived,
+                            channel=channel)
 
     def refresh(self) -> None:
         """Search again after a change in the store, keeping how far the user has scrolled."""
@@ -123,12 +125,12 @@ class RecordTableModel(QAbstractTableModel):
     def total(self) -> int:
         return len(self._ids)
 
-    def _set_ids(self, ids: list[str], keep_position: bool, complete: bool) -> None:
+    def _set_ids(self, ids: IdList, keep_position: bool, complete: bool) -> None:
         self._searching = not complete
         exposed = max(self._exposed, self._page_size) if keep_position else self._page_size
         self.beginResetModel()
         self._generation += 1
-        self._ids = ids if isinstance(ids, list) else list(ids)
+        self._ids = ids
         self._exposed = min(len(self._ids), exposed)
         self._rows = {}
         self._requested = set()
@@ -141,10 +143,9 @@ class RecordTableModel(QAbstractTableModel):
         else:
             self.first_rows.emit()
 
-    def _all_ids_arrived(self, ids: list[str]) -> None:
+    def _all_ids_arrived(self, ids: IdList) -> None:
         """The rest of the list: the rows on screen stay as they are when they still lead it."""
-        shown = self._ids[: self._exposed]
-        if ids[: len(shown)] != shown:
+        if not ids.leads_with(self._ids[: self._exposed]):
             self._set_ids(ids, keep_position=False, complete=True)
             return
         self._ids = ids

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -316,6 +316,11 @@ class RecordListPage(QWidget):
 
     def _loaded(self, count: int) -> None:
         self.count_label.setText(self.count_text(count))
+        bar = self.table.verticalScrollBar()
+        if bar.value() == bar.maximum() and self.model.canFetchMore(QModelIndex()):
+            # Scrolled to the bottom of the first page before the rest of the list was in: the
+            # view only asks for more when the bar moves, so ask now rather than leave them stuck.
+            self.model.fetchMore(QModelIndex())
         keep_id, keep_row = self._keep
         self._keep = (None, -1)
         row = self.model.row_of(keep_id) if keep_id else -1
