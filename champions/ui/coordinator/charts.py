@@ -108,7 +108,8 @@ class ChartPanel(QWidget):
         self.chart_view.viewport().setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the numbers
         self.chart_view.setMinimumSize(320, 220)
         self.chart_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.chart_view.setVisible(with_chart)
+        if not with_chart:  # never setVisible(True) here: on a widget without a parent it shows a window
+            self.chart_view.hide()
 
         self.caption = QLabel()
         self.caption.setObjectName("panelCaption")
