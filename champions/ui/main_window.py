@@ -4,16 +4,23 @@ The window holds the main ``Store`` for small writes made by the person (a delet
 undo) and two background workers with their own stores for everything that reads a
 lot: one for the lists, one for Home and counts, so a long search never delays the
 status bar. Store changes arrive through ``StoreEvents`` and refresh what is shown.
+
+Pages not in ``EAGER_PAGES`` (Assets, and the coordinator's Dashboard) stand in the stack as a
+``PendingPage`` and are imported and built the first time they are shown or used (``page(key)``,
+the ``assets`` and ``dashboard`` properties), so the window appears sooner; their navigation row
+and Ctrl+number shortcut are there from the start.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -27,20 +34,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .pages.assets_page import AssetsPage
-from .pages.conversations_page import ConversationsPage
-from .pages.home_page import HomePage
-from .pages.outreach_page import OutreachPage
-from .pages.record_list_page import RecordListPage
-from .pages.sync_page import SyncPage
 from .coordinator.install import install_coordinator
 from .diagnostics_action import install_diagnostics
+from .pages.home_page import HomePage
+from .pages.sync_page import SyncPage
 from .widgets.undo import DeleteRecord
 from .workers import StoreEvents, StoreWorker
+
+if TYPE_CHECKING:
+    from .pages.assets_page import AssetsPage
+    from .pages.conversations_page import ConversationsPage
+    from .pages.outreach_page import OutreachPage
+    from .pages.record_list_page import RecordListPage
 
 log = logging.getLogger(__name__)
 
 PAGES = ("home", "conversations", "outreach", "assets", "sync")
+#: Built with the window; every other page is built the first time it is shown or used.
+#: Conversations and Outreach could wait too, but RecordListPage calls ``setVisible(True)`` on
+#: its filter rows before they have a parent, which shows each as a window for a moment: built
+#: while the main window is on screen, that takes the focus (and the activation) away from it.
+EAGER_PAGES = ("home", "conversations", "outreach", "sync")
 UNDO_VISIBLE_MS = 15_000
 REFRESH_DELAY_MS = 150
 
@@ -66,6 +80,21 @@ def scale_font(widget: QWidget, factor: float, bold: bool = False) -> None:
     widget.setFont(font)
 
 
+class PendingPage(QWidget):
+    """Holds a page's place in the stack until it is first shown; it names itself for the navigation."""
+
+    def __init__(self, key: str, nav_title: Callable[[], str] | None = None) -> None:
+        super().__init__()
+        self.setObjectName(f"pending_{key}")
+        self._nav_title = nav_title
+
+    def nav_title(self) -> str:
+        return self._nav_title() if self._nav_title is not None else ""
+
+    def retranslate(self) -> None:
+        """Nothing shown yet; the real page is translated when it is built."""
+
+
 class MainWindow(QMainWindow):
     unsynced_changed = Signal(int)
 
@@ -76,6 +105,7 @@ class MainWindow(QMainWindow):
         self.unsynced = -1
         self.page_keys: list[str] = list(PAGES)  # and any page added later (see add_page)
         self.dialogs: list[QDialog] = []
+        self._pending: dict[str, Callable[[], QWidget]] = {}  # key -> builds the page on first use
         self.setObjectName("mainWindow")
         self.worker = StoreWorker(store, self, name="lists")
         self.counter = StoreWorker(store, self, name="counts")
@@ -106,25 +136,90 @@ class MainWindow(QMainWindow):
     # -- building -----------------------------------------------------------------
     def _build_pages(self) -> None:
         self.home = HomePage(self.store, self.counter)
-        self.conversations = ConversationsPage(self.store, self.worker)
-        self.outreach = OutreachPage(self.store, self.worker)
-        self.assets = AssetsPage(self.store, self.worker)
         self.sync = SyncPage()
-        self.pages: dict[str, QWidget] = {
-            "home": self.home,
-            "conversations": self.conversations,
-            "outreach": self.outreach,
-            "assets": self.assets,
-            "sync": self.sync,
+        makers: dict[str, Callable[[], QWidget]] = {
+            "home": lambda: self.home,
+            "conversations": self._make_conversations,
+            "outreach": self._make_outreach,
+            "assets": self._make_assets,
+            "sync": lambda: self.sync,
         }
+        self.pages: dict[str, QWidget] = {}
         self.stack = QStackedWidget()
-        for page in self.pages.values():
-            self.stack.addWidget(page)
+        for key in PAGES:
+            if key in EAGER_PAGES:
+                self.pages[key] = makers[key]()
+                self._connect_page(key, self.pages[key])
+            else:
+                self.pages[key] = PendingPage(key)
+                self._pending[key] = makers[key]
+            self.stack.addWidget(self.pages[key])
+
+    def _make_conversations(self) -> QWidget:
+        from .pages.conversations_page import ConversationsPage
+
+        return ConversationsPage(self.store, self.worker)
+
+    def _make_outreach(self) -> QWidget:
+        from .pages.outreach_page import OutreachPage
+
+        return OutreachPage(self.store, self.worker)
+
+    def _make_assets(self) -> QWidget:
+        from .pages.assets_page import AssetsPage
+
+        return AssetsPage(self.store, self.worker)
+
+    @property
+    def conversations(self) -> ConversationsPage:
+        return self.page("conversations")  # type: ignore[return-value]
+
+    @property
+    def outreach(self) -> OutreachPage:
+        return self.page("outreach")  # type: ignore[return-value]
+
+    @property
+    def assets(self) -> AssetsPage:
+        return self.page("assets")  # type: ignore[return-value]
+
+    @property
+    def dashboard(self) -> QWidget:
+        """The coordinator's Dashboard, built on first use; only on a coordinator's device (and in the demo)."""
+        if "dashboard" not in self.pages:
+            raise AttributeError("dashboard")
+        return self.page("dashboard")
+
+    def is_built(self, key: str) -> bool:
+        return key in self.pages and key not in self._pending
+
+    def page(self, key: str) -> QWidget:
+        """The page for ``key``, built now (in its placeholder's place) if this is its first use."""
+        factory = self._pending.pop(key, None)
+        if factory is None:
+            return self.pages[key]
+        return self._install_page(key, factory)
+
+    def _install_page(self, key: str, factory: Callable[[], QWidget]) -> QWidget:
+        placeholder = self.pages[key]
+        try:
+            page = factory()
+        except BaseException:
+            self._pending[key] = factory  # not half-built: the next visit tries again
+            raise
+        self.stack.insertWidget(self.stack.indexOf(placeholder), page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.pages[key] = page
+        # Only once it has its final parent: reparenting under a style sheet resets fonts.
+        for title in page.findChildren(QLabel, "pageTitle"):
+            scale_font(title, 1.6, bold=True)
+        self._connect_page(key, page)
+        return page
 
     def _scale_fonts(self) -> None:
         """After every widget has its final parent: reparenting under a style sheet resets fonts."""
-        for page in self.pages.values():
-            for title in page.findChildren(QLabel, "pageTitle"):
+        for key in EAGER_PAGES:  # the pages built later by page() have theirs scaled there
+            for title in self.pages[key].findChildren(QLabel, "pageTitle"):
                 scale_font(title, 1.6, bold=True)
         scale_font(self.home.subtitle, 1.1)
         for button in (self.home.new_conversation_button, self.home.new_activity_button):
@@ -226,14 +321,18 @@ class MainWindow(QMainWindow):
         self.home.new_conversation.connect(lambda: self.open_conversation())
         self.home.new_activity.connect(lambda: self.open_activity())
         self.home.open_conversation.connect(lambda record_id: self.open_conversation(record_id))
-        for page, opener in ((self.conversations, self.open_conversation), (self.outreach, self.open_activity)):
-            page.new_requested.connect(lambda o=opener: o())
-            page.open_requested.connect(lambda record_id, o=opener: o(record_id))
-            page.delete_requested.connect(lambda record_id, p=page: self.delete_record(p, record_id))
         for worker in (self.worker, self.counter):
             worker.job_failed.connect(self._job_failed)
-        for page in (self.conversations, self.outreach):
-            page.model.page_failed.connect(self._job_failed)
+
+    def _connect_page(self, key: str, page: Any) -> None:
+        """A lazily built page's signals, as soon as it exists."""
+        opener = {"conversations": self.open_conversation, "outreach": self.open_activity}.get(key)
+        if opener is None:
+            return
+        page.new_requested.connect(lambda o=opener: o())
+        page.open_requested.connect(lambda record_id, o=opener: o(record_id))
+        page.delete_requested.connect(lambda record_id, p=page: self.delete_record(p, record_id))
+        page.model.page_failed.connect(self._job_failed)
 
     def retranslate(self) -> None:
         title = self.tr("Champions")
@@ -291,6 +390,11 @@ class MainWindow(QMainWindow):
     def current_page_key(self) -> str:
         return self.page_keys[max(self.nav.currentRow(), 0)]
 
+    def add_lazy_page(self, key: str, nav_title: Callable[[], str], factory: Callable[[], QWidget]) -> None:
+        """Like ``add_page``, but ``factory`` builds (and imports) the page only when it is first shown or used."""
+        self.add_page(key, PendingPage(key, nav_title))
+        self._pending[key] = factory
+
     def add_page(self, key: str, page: QWidget) -> None:
         """A page added after the shell is built (the coordinator's); it names itself with ``nav_title()``."""
         self.page_keys.append(key)
@@ -310,6 +414,13 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        key = self.page_keys[row]
+        if key in self._pending:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.page(key)
+            finally:
+                QApplication.restoreOverrideCursor()
         self.stack.setCurrentIndex(row)
 
     def focus_search(self) -> None:
@@ -318,7 +429,7 @@ class MainWindow(QMainWindow):
         if key not in ("conversations", "outreach", "assets"):
             self.go_to("conversations")
             key = "conversations"
-        self.pages[key].focus_search()  # type: ignore[attr-defined]
+        self.page(key).focus_search()  # type: ignore[attr-defined]
 
     # -- records ------------------------------------------------------------------
     def _show_dialog(self, dialog: QDialog | None) -> QDialog | None:
@@ -370,8 +481,9 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Something changed in the store: re-run the searches and the counts."""
-        for page in (self.conversations, self.outreach, self.assets, self.home):
-            page.refresh()
+        for key in ("conversations", "outreach", "assets", "home"):
+            if self.is_built(key):  # one not built yet reads the store afresh when it is
+                self.pages[key].refresh()  # type: ignore[attr-defined]
         self.refresh_counts()
 
     def refresh_counts(self) -> None:

@@ -5,35 +5,59 @@ admin, and in ``--demo`` so a newcomer sees what a coordinator gets. A device en
 the app runs gets it as soon as the enrolment is saved: the sync controller's ``enrolled``
 signal when sync is installed, and otherwise the next change to the store (the first records
 pulled) makes it look again.
+
+Startup stays light: the role is read from the store's settings directly (not through
+``champions.sync``, which would import the HTTP client), and the Dashboard (numpy, QtCharts)
+is imported and built only when its page is first shown or used (``window.add_lazy_page``).
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 
-from .dashboard_page import DashboardPage
+from .submissions_entry import add_submissions
+
+if TYPE_CHECKING:
+    from .dashboard_page import DashboardPage
 
 log = logging.getLogger(__name__)
 
 DASHBOARD = "dashboard"
 ENROLMENT_CHECK_MS = 300
+#: Where ``champions.sync.enrolment`` keeps who this device is (its ``IDENTITY_KEY``), and the
+#: roles its ``Identity.is_coordinator`` accepts; tests/ui/test_startup.py checks they agree.
+IDENTITY_KEY = "sync.identity"
+COORDINATOR_ROLES = ("coordinator", "admin")
 
 
-def coordinator_identity(store: Any) -> Any:
-    """The enrolment if it is a coordinator's (or an admin's), else None."""
+@dataclass(frozen=True)
+class Coordinator:
+    person_id: str
+    person_name: str
+
+
+def coordinator_identity(store: Any) -> Coordinator | None:
+    """Who the coordinator (or admin) is when this device is enrolled as one, else None."""
     try:
-        from ...sync.enrolment import current_identity
-    except ImportError:  # pragma: no cover - a build without sync
-        return None
-    try:
-        identity = current_identity(store)
+        data = store.settings.get(IDENTITY_KEY)
     except Exception:  # noqa: BLE001 - an unreadable setting only means "not a coordinator"
         log.exception("the enrolment could not be read")
         return None
-    return identity if identity is not None and identity.is_coordinator else None
+    if not isinstance(data, dict) or data.get("role") not in COORDINATOR_ROLES:
+        return None
+    person_id, person_name = data.get("person_id"), data.get("person_name")
+    if not isinstance(person_id, str) or not isinstance(person_name, str):
+        return None
+    return Coordinator(person_id, person_name)
+
+
+def dashboard_title() -> str:
+    """The navigation's name for the Dashboard before it is built: the page's own ``nav_title``."""
+    return QCoreApplication.translate("DashboardPage", "Dashboard")
 
 
 class CoordinatorPages:
@@ -41,24 +65,31 @@ class CoordinatorPages:
 
     def __init__(self, window: Any) -> None:
         self.window = window
-        self.dashboard: DashboardPage | None = None
+        self.installed = False
+        self.dashboard: DashboardPage | None = None  # once built, on its first showing
         self._hooked_sync = False
 
     def install_if_due(self, *_args: Any) -> bool:
-        if self.dashboard is not None:
+        if self.installed:
             return True
         identity = coordinator_identity(self.window.store)
         if not (self.window.demo or identity is not None):
-            self._hook_sync()
+            self.hook_sync()
             return False
         names = {identity.person_id: identity.person_name} if identity is not None else {}
-        page = DashboardPage(self.window.store, self.window.events, champion_names=names)
-        self.dashboard = page
-        self.window.add_page(DASHBOARD, page)
-        self.window.dashboard = page
+        self.window.add_lazy_page(DASHBOARD, dashboard_title, lambda: self._build_dashboard(names))
+        add_submissions(self, names)
+        self.installed = True
         return True
 
-    def _hook_sync(self) -> None:
+    def _build_dashboard(self, names: dict[str, str]) -> DashboardPage:
+        from .dashboard_page import DashboardPage
+
+        self.dashboard = DashboardPage(self.window.store, self.window.events, champion_names=names)
+        return self.dashboard
+
+    def hook_sync(self) -> None:
+        """Listen for the sync controller's ``enrolled``; called again once sync is plugged in."""
         controller = getattr(self.window, "sync_controller", None)
         if controller is not None and not self._hooked_sync:
             controller.enrolled.connect(self.install_if_due)
@@ -79,8 +110,8 @@ def install_coordinator(window: Any) -> CoordinatorPages:
         check.setSingleShot(True)
         check.setInterval(ENROLMENT_CHECK_MS)
         check.timeout.connect(pages.install_if_due)
-        window.events.changed.connect(lambda _event: None if pages.dashboard is not None else check.start())
-        QTimer.singleShot(0, pages._hook_sync)  # sync is plugged in after the window is built
+        window.events.changed.connect(lambda _event: None if pages.installed else check.start())
+        QTimer.singleShot(0, pages.hook_sync)  # sync is plugged in after the window is built
     original_shutdown = window.shutdown
 
     def shutdown() -> None:
