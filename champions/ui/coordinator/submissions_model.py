@@ -84,7 +84,7 @@ COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 def champion_label(author_id: str | None, names: Mapping[str, str]) -> str:
     """A champion by name when the desk knows it, else by the start of their id (as the Dashboard does)."""
     if not author_id:
-        return tr("Unknown champion")
+        return tr("This device")  # logged here and not yet through the hub, which stamps the author
     name = names.get(author_id)
     return name if name else tr("Champion {id}").format(id=author_id[:8])
 

@@ -258,6 +258,7 @@ class SubmissionsPage(QWidget):
 
         self.count_label = QLabel()
         self.count_label.setObjectName("submissionsCount")
+        self.count_label.setWordWrap(True)  # at 200% text the counts wrap rather than widen the window
         self.open_button = QPushButton()
         self.open_button.setObjectName("openSubmission")
         self.open_button.setEnabled(False)
@@ -483,6 +484,9 @@ class SubmissionsPage(QWidget):
             self._set_status(self.tr("The record could not be opened: {why}").format(why=exc))
             return None
         self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        shell_dialogs = getattr(parent, "dialogs", None)
+        if isinstance(shell_dialogs, list):  # the main window asks about unsaved work in them on closing
+            shell_dialogs.append(dialog)
         self.opened.emit(dialog)
         return dialog
 

@@ -22,7 +22,8 @@ from champions.ui.coordinator.submissions_model import ID_ROLE, KIND_ROLE, REVIE
 from champions.ui.coordinator.submissions_page import FILTER_SETTING, BarrierView, SubmissionsPage
 from champions.ui.workers import StoreEvents
 
-from ..test_shell import _focusable, _owner
+from ..conftest import make_window, settle
+from ..test_shell import _clipped, _focusable, _owner, big_text  # noqa: F401 - the 200% font fixture
 from .conftest import CHAMPIONS, WAIT
 
 TOTAL = 2 * (150 + 20 + 15)
@@ -361,3 +362,26 @@ def test_the_page_is_in_the_coordinators_window(qtbot: Any, coordinator_window: 
     wait_listed(qtbot, page)
     assert page.model.ids() == desk_ids(desk_store, ReportFilter())
     assert {a for a in page.model.kept().authors} == set(CHAMPIONS)
+    # Enter opens the newest record; the window knows the form, so closing it asks about unsaved work.
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    form = page.dialogs[-1]
+    assert form.record_id == page.model.id_at(0) and form in window.dialogs and form.parent() is window
+    form.reject()
+
+
+def test_nothing_is_clipped_at_200_percent_text_on_a_1366_by_768_screen(
+        qtbot: Any, big_text: Any, desk_store: Any) -> None:  # noqa: F811
+    window = make_window(qtbot, desk_store)
+    try:
+        settle(qtbot, window)
+        window.go_to("submissions")
+        page = window.pages["submissions"]
+        wait_listed(qtbot, page)
+        assert window.size().toTuple() == (1366, 768)
+        assert _clipped(window) == []
+        minimum = window.minimumSizeHint()
+        assert minimum.width() <= 1366 and minimum.height() <= 768
+        assert page.table.height() > 5 * page.table.verticalHeader().defaultSectionSize()  # rows to read
+    finally:
+        window.shutdown()

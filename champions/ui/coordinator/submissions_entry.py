@@ -1,0 +1,43 @@
+"""The Submissions page's place in the main window: a navigation row now, the page when first shown.
+
+Kept apart from ``submissions_page`` so registering costs a start-up nothing: the page (and
+numpy with it) is imported only when the coordinator first opens it, as the Dashboard is.
+``install.py`` calls ``add_submissions`` right after adding the Dashboard.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from .submissions_page import SubmissionsPage
+
+SUBMISSIONS = "submissions"
+
+
+def submissions_title() -> str:
+    """The navigation's name before the page is built: the page's own ``nav_title``."""
+    return QCoreApplication.translate("SubmissionsPage", "Submissions")
+
+
+def add_submissions(pages: Any, names: dict[str, str]) -> None:
+    """Add the page to ``pages.window`` (built on first use); its worker stops when the window shuts down."""
+    window = pages.window
+
+    def build() -> SubmissionsPage:
+        from .submissions_page import SubmissionsPage
+
+        page = SubmissionsPage(window.store, window.events, champion_names=names)
+        pages.submissions = page
+        shutdown = window.shutdown
+
+        def shutdown_with_page() -> None:
+            page.shutdown()
+            shutdown()
+
+        window.shutdown = shutdown_with_page
+        return page
+
+    window.add_lazy_page(SUBMISSIONS, submissions_title, build)

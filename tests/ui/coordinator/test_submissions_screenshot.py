@@ -1,0 +1,82 @@
+"""A screenshot of the Submissions page with the demo data at 1366x768, as ``--demo`` shows it.
+
+Like ``test_screenshots.py``: under Xvfb when installed (else offscreen), in a child process with
+its own QApplication. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNG goes to docs/screenshots/,
+otherwise to the test's folder. Run as a script it is the child.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+SHOTS = ("submissions.png",)
+SIZE = (1366, 768)
+
+
+def take_screenshots(out: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, Qt
+    from PySide6.QtTest import QTest
+
+    from champions.store import open_default
+    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+
+    app = make_application()
+    apply_style(app)
+    store = open_default(demo=True)
+    fill_demo(store)
+
+    def settle(page, extra_ms: int = 400) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if page.columns is not None and not page.is_busy():
+                break
+            time.sleep(0.02)
+        assert page.columns is not None, "the submissions never loaded"
+        end = QDeadlineTimer(extra_ms)
+        while not end.hasExpired():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.01)
+
+    window = build_window(store, demo=True)
+    window.resize(*SIZE)
+    window.show()
+    window.go_to("submissions")
+    page = window.pages["submissions"]
+    settle(page, 600)
+    page.table.setFocus()
+    QTest.keyClick(page.table, Qt.Key.Key_Down)  # the second record selected, as a coordinator reads down
+    settle(page)
+    assert page.model.total() > 300, page.model.total()
+    assert window.grab().save(str(out / "submissions.png"))
+    window.shutdown()
+    window.close()
+    store.close()
+
+
+def test_submissions_screenshot(tmp_path: Path) -> None:
+    from tests.ui.test_screenshot import _display, _not_blank
+
+    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
+    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
+    out.mkdir(parents=True, exist_ok=True)
+    with _display() as display:
+        env = dict(os.environ)
+        env.update(display)
+        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # the demo needs no keyring
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
+                                timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in SHOTS:
+        _not_blank(out / name)
+
+
+if __name__ == "__main__":
+    take_screenshots(Path(sys.argv[1]))
