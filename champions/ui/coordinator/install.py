@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from .submissions_entry import add_submissions
+
 if TYPE_CHECKING:
     from .dashboard_page import DashboardPage
 
@@ -76,6 +78,7 @@ class CoordinatorPages:
             return False
         names = {identity.person_id: identity.person_name} if identity is not None else {}
         self.window.add_lazy_page(DASHBOARD, dashboard_title, lambda: self._build_dashboard(names))
+        add_submissions(self, names)
         self.installed = True
         return True
 
