@@ -3,6 +3,10 @@
 ``champions.cli`` parses the arguments and calls :func:`run` for everything that needs a
 window. A store that cannot be opened safely (no keyring, wrong key, a foreign file) is
 explained in a message box and the app exits non-zero without touching the file.
+
+The first window is shown before anything it does not need to paint: plugging in sync (which
+imports the HTTP client and starts the sync controller) and offering crash drafts (which
+imports the forms) run once the window has painted (see :func:`after_first_paint`).
 """
 
 from __future__ import annotations
@@ -10,9 +14,10 @@ from __future__ import annotations
 import logging
 import sys
 from argparse import Namespace
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from ..resources import resource
@@ -24,6 +29,9 @@ DEMO_CONVERSATIONS = 320
 DEMO_ACTIVITIES = 60
 DEMO_ASSETS = 6
 DEMO_SEED = 2025
+#: Deferred startup work runs after the first paint, or this long after the window was shown
+#: if no paint comes (a window started minimised, a platform that never exposes it).
+FIRST_PAINT_FALLBACK_MS = 1500
 
 
 def install_translators(app: QApplication, lang: str | None) -> list[QTranslator]:
@@ -115,13 +123,72 @@ def install_sync_if_available(window: Any, store: Any) -> Any:
     return install_sync(window, store)
 
 
-def build_window(store: Any, demo: bool = False) -> Any:
-    """The main window as the app shows it: the shell with sync plugged in."""
+def plug_in_sync(window: Any, store: Any) -> Any:
+    """Sync into a built window, and the coordinator's pages told so they hear of a new enrolment."""
+    controller = install_sync_if_available(window, store)
+    pages = getattr(window, "coordinator_pages", None)
+    if pages is not None:
+        pages.hook_sync()
+    return controller
+
+
+def build_window(store: Any, demo: bool = False, defer_sync: bool = False) -> Any:
+    """The main window as the app shows it: the shell with sync plugged in (or, with
+    ``defer_sync``, plugged in once the window has first painted)."""
     from .main_window import MainWindow
 
     window = MainWindow(store, demo=demo)
-    install_sync_if_available(window, store)
+    if defer_sync:
+        after_first_paint(window, lambda: plug_in_sync(window, store))
+    else:
+        plug_in_sync(window, store)
     return window
+
+
+class _FirstPaint(QObject):
+    """Runs the queued callbacks once, just after the window's first paint (or the fallback timer)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.callbacks: list[Callable[[], None]] = []
+        self.done = False
+        window.installEventFilter(self)
+        self.fallback = QTimer(self)
+        self.fallback.setSingleShot(True)
+        self.fallback.setInterval(FIRST_PAINT_FALLBACK_MS)
+        self.fallback.timeout.connect(self.run)
+        if window.isVisible():
+            self.fallback.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window and not self.done:
+            if event.type() == QEvent.Type.Show and not self.fallback.isActive():
+                self.fallback.start()
+            elif event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, self.run)  # after this paint has finished, not in the middle of it
+        return False
+
+    def run(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self.fallback.stop()
+        self.window.removeEventFilter(self)
+        for callback in self.callbacks:
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - one failed step must not stop the others
+                log.exception("deferred startup step failed")
+
+
+def after_first_paint(window: QWidget, callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the window has painted for the first time, in the order queued."""
+    runner = getattr(window, "_after_first_paint", None)
+    if runner is None or runner.done:
+        runner = _FirstPaint(window)
+        window._after_first_paint = runner  # type: ignore[attr-defined]
+    runner.callbacks.append(callback)
 
 
 def run(args: Namespace) -> int:
@@ -145,9 +212,9 @@ def run(args: Namespace) -> int:
     try:
         if getattr(args, "demo", False):
             fill_demo(store)
-        window = build_window(store, demo=bool(getattr(args, "demo", False)))
+        window = build_window(store, demo=bool(getattr(args, "demo", False)), defer_sync=True)
+        after_first_paint(window, lambda: offer_drafts(window, store))
         window.show()
-        offer_drafts(window, store)
         return app.exec()
     finally:
         if window is not None:
