@@ -3,7 +3,10 @@
 Active only when ``CHAMPIONS_EXIT_AFTER_SHOWN=1``. ``app.run()`` should call
 ``attach_if_requested(app)`` right after creating the QApplication; until it does,
 ``champions.cli`` calls :func:`install`, which attaches when ``QApplication.exec`` starts.
-The printed line is ``CHAMPIONS_FIRST_WINDOW_SHOWN <unix time> <resident KiB>``.
+The printed line is ``CHAMPIONS_FIRST_WINDOW_SHOWN <unix time> <resident KiB> <CPU seconds>``, the
+last being the process's CPU time (all threads) up to that paint. With ``CHAMPIONS_STARTUP_MODULES``
+set to a file path as well, the names of the modules loaded by then are written there, one a line
+(tests/ui/test_startup.py keeps the Dashboard's and the HTTP client's imports out of a start).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 ENV = "CHAMPIONS_EXIT_AFTER_SHOWN"
+MODULES_ENV = "CHAMPIONS_STARTUP_MODULES"
 MARK = "CHAMPIONS_FIRST_WINDOW_SHOWN"
 
 
@@ -56,7 +60,11 @@ class _FirstPaint(QObject):
         return False
 
     def _report(self) -> None:
-        print(f"{MARK} {time.time():.6f} {resident_kib()}", flush=True)
+        print(f"{MARK} {time.time():.6f} {resident_kib()} {time.process_time():.3f}", flush=True)
+        modules_file = os.environ.get(MODULES_ENV)
+        if modules_file:
+            with open(modules_file, "w", encoding="utf-8") as out:
+                out.write("".join(f"{name}\n" for name in sorted(sys.modules)))
         self._app.exit(0)
 
 
