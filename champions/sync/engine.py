@@ -9,7 +9,11 @@ leaves a state the next run finishes from:
   are sent again, and the hub answers "duplicate" for what it already has (idempotent by id, rev).
 - An edit saved while its record's batch is in flight has its own outbox row (a new rev) that
   stays pending: the answer for the older rev only touches that rev's row.
-- pull: each page is applied together with the new cursor in one transaction.
+- One batch is on the wire at a time, in order, on a small HTTP thread; meanwhile this thread
+  records the previous batch's answers and marks the next batch (the store's work and the hub's
+  overlap). A batch touching a record still in flight waits for that answer (its base_rev).
+- pull: each page is applied together with the new cursor in one transaction (the next page is
+  fetched meanwhile); our own accepted pushes coming back are skipped before the store sees them.
 - conflict: merged field by field against the last common version when the two sides changed
   different fields (the merge goes out as a new rev); otherwise both versions are kept and the
   person chooses on the Sync page.
