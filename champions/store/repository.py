@@ -92,6 +92,19 @@ class Repository(Generic[T]):
         sql, params = select(self.spec, "t.id", q or Query())
         return [i for (i,) in self._conn.execute(sql, params)]
 
+    def packed_ids(self, q: Query | None = None, width: int = 36) -> tuple[str, int] | None:
+        """The ids of ``ids(q)``, in the same order, end to end in one string, and how many.
+
+        For lists over a million records: SQLite joins them without making a Python object per
+        row (no 95 MB of small strings to build and free on the worker, holding the GIL).
+        None when some id is not ``width`` characters (say, an imported record): use ``ids()``.
+        """
+        sql, params = select(self.spec, "t.id AS id", replace(q or Query(), limit=(q.limit if q and q.limit is not None else -1)))
+        packed, count, total = self._conn.execute(
+            f"SELECT coalesce(group_concat(id, ''), ''), count(*), coalesce(sum(length(id)), 0) FROM ({sql})", params
+        ).fetchone()  # the LIMIT keeps the subquery whole, so the rows reach group_concat in its order
+        return (packed, count) if total == width * count else None
+
     def count(self, q: Query | None = None) -> int:
         q = replace(q or Query(), limit=None, offset=0)
         sql, params = select(self.spec, "t.seq", q)  # the same plan as the list, so a count is as quick

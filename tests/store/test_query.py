@@ -169,3 +169,30 @@ def test_many_records_at_the_same_moment_keep_the_order_they_were_saved_in(store
     assert ids(store) == [c.id for c in reversed(saved)]
     assert store.conversations.save_many(conv(3) for _ in range(300)) == 300
     assert store.conversations.count() == 305
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {}, {"neighbourhood": "wallasey"}, {"text": "buses"}, {"text": "bus", "neighbourhood": "birkenhead"},
+        {"barrier_code": "PI.TRAVEL"}, {"barrier_domain": "thinking_feeling"}, {"include_deleted": True},
+        {"limit": 7, "offset": 3}, {"text": "nothingmatchesthis"},
+    ],
+)
+def test_packed_ids_are_the_ids_in_the_same_order(store: Store, query: dict[str, object]) -> None:
+    """Lists over a million records take the ids packed by SQLite: the same ids, the same order."""
+    from champions.domain.samples import SampleGenerator
+
+    generator = SampleGenerator(seed=21, reference=store.reference)
+    store.conversations.save_many(list(generator.conversations(400)))
+    for record in store.conversations.query(Query(limit=30)):
+        store.conversations.save(record.model_copy(update={"notes": record.notes + " buses"}))  # edits reorder seq-free
+    expected = store.conversations.ids(Query(**query))  # type: ignore[arg-type]
+    packed = store.conversations.packed_ids(Query(**query))  # type: ignore[arg-type]
+    assert packed == ("".join(expected), len(expected))
+
+
+def test_packed_ids_step_aside_for_ids_of_another_length(store: Store, filled: dict[str, Conversation]) -> None:
+    store.conversations.save(conv(3, id="imported-from-elsewhere"))
+    assert store.conversations.packed_ids(Query()) is None
+    assert store.conversations.packed_ids(Query(neighbourhood="wallasey")) == (filled["mid"].id, 1)

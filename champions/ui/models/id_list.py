@@ -11,7 +11,7 @@ GIL between them.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import Any, overload
 
 WIDTH = 36  # a UUID in its text form
 _STEP = 20_000  # ids joined or freed per step: well under a millisecond each
@@ -26,6 +26,15 @@ class IdList(Sequence[str]):
         self._packed = packed
         self._count = count if other is None else len(other)
         self._other = other
+
+    @classmethod
+    def of(cls, repo: Any, query: Any) -> "IdList":
+        """The ids of ``query`` in ``repo``, packed by SQLite when it can (no Python string per id)."""
+        packed = repo.packed_ids(query, WIDTH)
+        if packed is None:
+            return cls.pack(repo.ids(query))
+        text, count = packed
+        return cls(text, count)
 
     @classmethod
     def pack(cls, ids: list[str]) -> "IdList":

@@ -93,7 +93,7 @@ class RecordTableModel(QAbstractTableModel):
         channel = f"{repo_name}-ids-{id(self)}"
         if keep_position:
             self._worker.submit(
-                lambda store: IdList.pack(getattr(store, repo_name).ids(query)),
+                lambda store: IdList.of(getattr(store, repo_name), query),
                 lambda ids: self._set_ids(ids, keep_position=True, complete=True),
                 channel=channel,
             )
@@ -104,10 +104,10 @@ class RecordTableModel(QAbstractTableModel):
             self._set_ids(ids, keep_position=False, complete=len(ids) < self._page_size)
             if self._searching:  # more may follow: fetch them all, still on this channel
                 self._worker.submit(
-                    lambda store: IdList.pack(getattr(store, repo_name).ids(query)), self._all_ids_arrived, channel=channel
+                    lambda store: IdList.of(getattr(store, repo_name), query), self._all_ids_arrived, channel=channel
                 )
 
-        self._worker.submit(lambda store: IdList.pack(getattr(store, repo_name).ids(first)), first_page_arrived,
+        self._worker.submit(lambda store: IdList.of(getattr(store, repo_name), first), first_page_arrived,
                             channel=channel)
 
     def refresh(self) -> None:
