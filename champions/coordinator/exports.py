@@ -400,6 +400,9 @@ def _atomic(path: Path, suffix: str) -> Iterator[Path]:
         raise
 
 
+atomic_path = _atomic  # the UI's PDF summary writes through the same temporary-then-rename path
+
+
 def export_csv(path: str | os.PathLike[str], sheet: Sheet, task: TaskLike = NO_TASK) -> int:
     """Writes one sheet as CSV; returns the number of data rows. Raises ``Cancelled`` and leaves no file."""
     count = 0

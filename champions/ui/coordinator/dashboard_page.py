@@ -44,6 +44,7 @@ from ..workers import StoreWorker
 from .charts import ADDRESSED_COLOURS, ChartPanel
 from .export import ExportChoice, ExportResult, ExportRun
 from .filter_bar import FilterBar
+from .pdf_summary import SummaryRequest
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class DashboardPage(QWidget):
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_if_shown)
+        self._today = today
         self._build(today)
         self._restore_filter()
         self._connect(events)
@@ -130,11 +132,11 @@ class DashboardPage(QWidget):
         self.export_button.setObjectName("exportButton")
         self.export_menu = QMenu(self.export_button)
         self.export_actions: dict[str, QAction] = {}
-        for key in ("xlsx", "conversations", "barriers", "outreach", "assets"):
+        for key in ("xlsx", "pdf", "conversations", "barriers", "outreach", "assets"):
             action = self.export_menu.addAction("")
             action.triggered.connect(lambda _checked=False, k=key: self.export(ExportChoice(k)))
             self.export_actions[key] = action
-            if key == "xlsx":
+            if key == "pdf":
                 self.export_menu.addSeparator()
         self.export_button.setMenu(self.export_menu)
         header = QHBoxLayout()
@@ -253,9 +255,11 @@ class DashboardPage(QWidget):
         self.title.setText(self.tr("Dashboard"))
         self.export_button.setText(self.tr("E&xport"))
         self.export_button.setAccessibleName(self.tr("Export the records of this filter"))
-        self.export_button.setToolTip(self.tr("Save the records this filter keeps as a spreadsheet"))
+        self.export_button.setToolTip(self.tr("Save the records this filter keeps as a spreadsheet, "
+                                              "or its numbers as a PDF summary for funders"))
         texts = {
             "xlsx": self.tr("&Excel workbook (every table, data dictionary and taxonomy)…"),
+            "pdf": self.tr("&PDF summary for funders (numbers, charts and quotes)…"),
             "conversations": self.tr("CSV: &conversations…"),
             "barriers": self.tr("CSV: &barriers, one row each…"),
             "outreach": self.tr("CSV: &outreach…"),
@@ -550,11 +554,12 @@ class DashboardPage(QWidget):
 
     def default_export_path(self, choice: ExportChoice) -> Path:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        stem = "champions" if choice.key == "xlsx" else f"champions-{choice.key}"
+        stem = {"xlsx": "champions", "pdf": "champions-summary"}.get(choice.key, f"champions-{choice.key}")
         return Path(folder) / f"{stem}-{date.today().isoformat()}{choice.suffix}"
 
     def ask_export_path(self, choice: ExportChoice) -> Path | None:
-        kind = self.tr("Excel workbook (*.xlsx)") if choice.key == "xlsx" else self.tr("CSV file (*.csv)")
+        kind = {"xlsx": self.tr("Excel workbook (*.xlsx)"), "pdf": self.tr("PDF document (*.pdf)")}.get(
+            choice.key, self.tr("CSV file (*.csv)"))
         name, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), str(self.default_export_path(choice)), kind)
         if not name:
             return None
@@ -569,12 +574,34 @@ class DashboardPage(QWidget):
         if path is None:
             return None
         self.export_button.setEnabled(False)
-        run = ExportRun(self.export_worker, self.desk, choice, path, self.report_filter(), self)
+        summary = self.summary_request() if choice.key == "pdf" else None
+        run = ExportRun(self.export_worker, self.desk, choice, path, self.report_filter(), self, summary)
         run.finished.connect(self._export_done)
         self.export_run = run
         return run
 
+    def chart_draws(self) -> dict[str, Callable[[ChartPanel, Table], None]]:
+        """The charts' draw functions by name, so the PDF summary draws the very same charts."""
+        return {"domains": self._draw_domains, "top": self._draw_top, "weeks": self._draw_weeks,
+                "neighbourhoods": self._draw_neighbourhoods, "people": self._draw_people,
+                "intention": self._draw_intention, "outreach": self._draw_outreach}
+
+    def organisation_name(self) -> str | None:
+        """The organisation this device is enrolled with, for the PDF's title (None in the demo)."""
+        try:
+            from ...sync.enrolment import current_identity
+
+            identity = current_identity(self.store)
+        except Exception:  # noqa: BLE001 - no name only means a title without it
+            log.exception("the enrolment could not be read")
+            return None
+        return identity.org_name if identity is not None and identity.org_name else None
+
+    def summary_request(self) -> SummaryRequest:
+        return SummaryRequest(self.chart_draws(), self.organisation_name(), self._today(), self.data)
+
     def _export_done(self, result: ExportResult) -> None:
+        kind = self.export_run.choice.key if self.export_run is not None else ""
         if self.export_run is not None:
             self.export_run.deleteLater()
         self.export_run = None
@@ -584,6 +611,9 @@ class DashboardPage(QWidget):
             self._set_status(self.tr("Export cancelled: no file was written."))
         elif result.error is not None:
             self._set_status(self.tr("The export failed, and no file was written: {why}").format(why=result.error))
+        elif kind == "pdf":
+            self._set_status(self.tr("Saved the summary ({pages} pages) to {path}").format(
+                pages=self.locale().toString(result.rows), path=result.path))
         else:
             self._set_status(self.tr("Saved {rows} rows to {path}").format(
                 rows=self.locale().toString(result.rows), path=result.path))

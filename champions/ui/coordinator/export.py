@@ -19,17 +19,18 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from ...coordinator import Cancelled, ReportFilter, TaskState
 from ...coordinator.desk import Desk
 from ..workers import StoreWorker
+from .pdf_summary import SummaryJob, SummaryRequest
 
 PROGRESS_STEPS = 1000
 
 
 @dataclass(frozen=True)
 class ExportChoice:
-    key: str  # "xlsx" or a table for CSV: "conversations", "barriers", "outreach", "assets"
+    key: str  # "xlsx", "pdf" (the summary for funders) or a table for CSV: "conversations", "barriers", …
 
     @property
     def suffix(self) -> str:
-        return ".xlsx" if self.key == "xlsx" else ".csv"
+        return {"xlsx": ".xlsx", "pdf": ".pdf"}.get(self.key, ".csv")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class ExportRun(QObject):
     finished = Signal(object)
 
     def __init__(self, worker: StoreWorker, desk: Desk, choice: ExportChoice, path: Path,
-                 report_filter: ReportFilter, parent: QWidget) -> None:
+                 report_filter: ReportFilter, parent: QWidget, summary: SummaryRequest | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
         self.choice = choice
@@ -84,7 +85,16 @@ class ExportRun(QObject):
                 return None
 
         self.dialog.show()
-        worker.submit(job, self._done, self._failed)
+        self.summary_job: SummaryJob | None = None
+        if choice.key == "pdf":  # charts on the GUI thread between two worker steps: see pdf_summary
+            if summary is None:
+                raise ValueError("a PDF summary needs the page's SummaryRequest")
+            self.summary_job = SummaryJob(worker, desk, path, report_filter, task, summary, self)
+            self.summary_job.finished.connect(self._done)
+            self.summary_job.failed.connect(self._failed)
+            self.summary_job.start()
+        else:
+            worker.submit(job, self._done, self._failed)
 
     @property
     def progress_bar_value(self) -> int:
