@@ -9,6 +9,8 @@ its first window has painted and its resident memory (champions/ui/startup_probe
 quits. The app opens a real encrypted database holding a champion's few months of records
 (key in a keyring file under a temporary folder, chosen through PYTHON_KEYRING_BACKEND), after
 one unmeasured warm-up launch, so the OS file cache is warm as on a second start of the day.
+The launches go in rounds (one of each command per round), so load from other processes falls on
+every row alike.
 Python may write its bytecode cache (into the temporary folder, ``PYTHONPYCACHEPREFIX``) even
 when the calling shell sets ``PYTHONDONTWRITEBYTECODE``: an installed app has compiled bytecode,
 so recompiling every module on each launch would measure something no person meets.
@@ -77,7 +79,8 @@ def _children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def launch(cmd: list[str], env: dict[str, str], expect_mark: bool = True) -> tuple[float, int, float]:
+def launch(cmd: list[str], env: dict[str, str], expect_mark: bool = True,
+           window: str | None = None) -> tuple[float, int, float]:
     """Start ``cmd``; seconds from just before the launch to the first paint (or to exit), RSS, and CPU.
 
     The CPU seconds (user + system, all threads) are the app's own count up to the first paint when
@@ -95,15 +98,33 @@ def launch(cmd: list[str], env: dict[str, str], expect_mark: bool = True) -> tup
         return ended - started, 0, cpu
     for line in done.stdout.splitlines():
         if line.startswith(MARK):
-            _, when, rss, *own_cpu = line.split()
-            return float(when) - started, int(rss), float(own_cpu[0]) if own_cpu else cpu
+            _, when, rss, *rest = line.split()
+            if window and len(rest) > 1 and rest[1] != window:
+                raise SystemExit(f"{cmd} painted a {rest[1]}, not its {window}:\n{done.stderr[-3000:]}")
+            return float(when) - started, int(rss), float(rest[0]) if rest else cpu
     raise SystemExit(f"{cmd} never showed a window (exit {done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
 
 
-def measure(name: str, cmd: list[str], env: dict[str, str], runs: int, expect_mark: bool = True) -> Launches:
-    launch(cmd, env, expect_mark)  # warm-up: file cache, Qt's font cache, first-run work
-    results = [launch(cmd, env, expect_mark) for _ in range(runs)]
-    return Launches(name, [s for s, _, _ in results], [r for _, r, _ in results if r], [c for _, _, c in results])
+def measure(commands: list[tuple[str, list[str], bool]], env: dict[str, str], runs: int) -> list[Launches]:
+    """Each (name, command, expect_mark) once to warm up, then ``runs`` rounds of one launch of each.
+
+    Champions' launches must paint the main window (not, say, a message box about the store).
+
+    Rounds rather than one command's launches in a row, so a change in the machine's load (other
+    processes, a build that just ended) falls on every row alike and the ratios stay fair.
+    """
+    rows = [Launches(name, [], [], []) for name, _, _ in commands]
+    windows = ["MainWindow" if name.startswith("Champions") else None for name, _, _ in commands]
+    for (_, cmd, expect_mark), window in zip(commands, windows):
+        launch(cmd, env, expect_mark, window)  # warm-up: file cache, bytecode and Qt's font cache, first-run work
+    for _ in range(runs):
+        for row, (_, cmd, expect_mark), window in zip(rows, commands, windows):
+            seconds, rss, cpu = launch(cmd, env, expect_mark, window)
+            row.seconds.append(seconds)
+            row.cpu_s.append(cpu)
+            if rss:
+                row.rss_kib.append(rss)
+    return rows
 
 
 def prepare_home(home: Path) -> dict[str, str]:
@@ -147,20 +168,19 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="champions-startup-") as tmp:
         env = prepare_home(Path(tmp))
-        python_pass = measure("python -c pass", [sys.executable, "-c", "pass"], env, args.runs, expect_mark=False)
-        bare = measure("bare QWidget", [sys.executable, "-c", BARE_QWIDGET], env, args.runs)
-        rows = [python_pass, bare]
-        source = measure("Champions (source)", [sys.executable, "-m", "champions.cli"], env, args.runs)
-        rows.append(source)
-        frozen: Launches | None = None
+        commands = [("python -c pass", [sys.executable, "-c", "pass"], False),
+                    ("bare QWidget", [sys.executable, "-c", BARE_QWIDGET], True),
+                    ("Champions (source)", [sys.executable, "-m", "champions.cli"], True)]
         if not args.no_frozen:
             folder = args.frozen or build_frozen(Path(tmp))
             binary = folder / ("champions.exe" if sys.platform == "win32" else "champions")
-            frozen = measure("Champions (frozen)", [str(binary)], env, args.runs)
-            rows.append(frozen)
+            commands.append(("Champions (frozen)", [str(binary)], True))
+        rows = measure(commands, env, args.runs)
+        python_pass, bare, source = rows[:3]
+        frozen: Launches | None = rows[3] if not args.no_frozen else None
 
     print(f"\nStartup to the first window painted ({env['QT_QPA_PLATFORM']}, {os.cpu_count()} cores, "
-          f"{RECORDS} conversations in an encrypted database, median of {args.runs} after a warm-up; "
+          f"{RECORDS} conversations in an encrypted database, median of {args.runs} rounds after a warm-up; "
           f"load average {load_before:.1f} before, {os.getloadavg()[0] if hasattr(os, 'getloadavg') else 0:.1f} after)")
     print(f"{'':<22}{'launch to window':>18}{'x python':>10}{'x QWidget':>11}{'CPU s':>8}{'RSS MiB':>10}{'x QWidget':>11}")
     for row in rows:

@@ -3,8 +3,9 @@
 Active only when ``CHAMPIONS_EXIT_AFTER_SHOWN=1``. ``app.run()`` should call
 ``attach_if_requested(app)`` right after creating the QApplication; until it does,
 ``champions.cli`` calls :func:`install`, which attaches when ``QApplication.exec`` starts.
-The printed line is ``CHAMPIONS_FIRST_WINDOW_SHOWN <unix time> <resident KiB> <CPU seconds>``, the
-last being the process's CPU time (all threads) up to that paint. With ``CHAMPIONS_STARTUP_MODULES``
+The printed line is ``CHAMPIONS_FIRST_WINDOW_SHOWN <unix time> <resident KiB> <CPU seconds> <class>``:
+the process's CPU time (all threads) up to that paint, and the painted window's class (so a
+benchmark can tell the main window from a message box saying the store could not open). With ``CHAMPIONS_STARTUP_MODULES``
 set to a file path as well, the names of the modules loaded by then are written there, one a line
 (tests/ui/test_startup.py keeps the Dashboard's and the HTTP client's imports out of a start).
 """
@@ -46,6 +47,7 @@ class _FirstPaint(QObject):
         super().__init__(app)
         self._app = app
         self._done = False
+        self._window = ""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if (
@@ -55,12 +57,13 @@ class _FirstPaint(QObject):
             and watched.isWindow()
         ):
             self._done = True
+            self._window = type(watched).__name__
             # After this paint has finished, not in the middle of it.
             QTimer.singleShot(0, self._report)
         return False
 
     def _report(self) -> None:
-        print(f"{MARK} {time.time():.6f} {resident_kib()} {time.process_time():.3f}", flush=True)
+        print(f"{MARK} {time.time():.6f} {resident_kib()} {time.process_time():.3f} {self._window}", flush=True)
         modules_file = os.environ.get(MODULES_ENV)
         if modules_file:
             with open(modules_file, "w", encoding="utf-8") as out:
