@@ -221,6 +221,12 @@ class FactColumns:
         # telling of each quote is simply the last one of its key in this order.
         quoted = np.flatnonzero(self.m_quote >= 0)
         self.m_by_time = quoted[np.lexsort((-quoted, self.occurred[self.m_row[quoted]]))]
+        # Each quoted mention's (barrier, quote) pair as a small id, the ids in key order, so a query
+        # counts and finds each pair's latest telling with a bincount, not a sort of every mention.
+        self.pair_key, inverse = np.unique(self.m_code[quoted].astype(np.int64) * len(self.quotes.values)
+                                           + self.m_quote[quoted], return_inverse=True)
+        self.m_pair = np.full(len(self.m_row), -1, dtype=np.int64)
+        self.m_pair[quoted] = inverse
 
     # ---- filtering ---------------------------------------------------------------------
 
@@ -433,10 +439,14 @@ class FactColumns:
         if not len(ordered):
             return
         nq = len(self.quotes.values)
-        key = self.m_code[ordered].astype(np.int64) * nq + self.m_quote[ordered]
-        # In reverse time order the first of each key is its latest telling.
-        group_key, first_in_reverse, count = np.unique(key[::-1], return_index=True, return_counts=True)
-        latest_mention = ordered[len(ordered) - 1 - first_in_reverse]
+        pair = self.m_pair[ordered]
+        counts = np.bincount(pair, minlength=len(self.pair_key))
+        # In time order the last of each pair is its latest telling.
+        last = np.full(len(self.pair_key), -1, dtype=np.int64)
+        np.maximum.at(last, pair, np.arange(len(ordered), dtype=np.int64))
+        present = np.flatnonzero(counts)
+        group_key, count = self.pair_key[present], counts[present]
+        latest_mention = ordered[last[present]]
         latest = self.occurred[self.m_row[latest_mention]]
         code = group_key // nq
         # Per barrier: most heard, then most recent; keep a few spare for the builder's final tie-break on text.

@@ -344,11 +344,13 @@ class _Builder:
     def top_barriers_by_week(self) -> Table:
         top = self._ranked_barriers()[: self.top]
         weeks = _week_range(self.t.weeks, self.flt)
+        totals: Counter[str] = Counter()  # each week's barriers, in one pass (not one pass per week)
+        for (w, _), n in self.t.heard_by_week.items():
+            totals[w] += n
         rows = []
         for week in weeks:
             counts = [self.t.heard_by_week[(week, c)] for c in top]
-            total = sum(n for (w, _), n in self.t.heard_by_week.items() if w == week)
-            rows.append((week, *counts, total - sum(counts)))
+            rows.append((week, *counts, totals[week] - sum(counts)))
         return Table(f"Top {len(top)} barriers by ISO week", ("Week", *(self.ref.label("barrier", c) for c in top), "Other barriers"),
                      tuple(rows), ("week", *top, "other"))
 
