@@ -146,10 +146,9 @@ class RecordListPage(QWidget):
             row.setSpacing(4)
             row.addWidget(label)
             row.addWidget(field)
-            pair.setVisible(
-                (field is not self.barrier or self.with_barrier_filter) and (field is not self.kind or self.with_kind_filter)
-            )
             flow.addWidget(pair)
+            if not ((field is not self.barrier or self.with_barrier_filter) and (field is not self.kind or self.with_kind_filter)):
+                pair.hide()  # hide(), not setVisible(True) before it has a parent: that flashed it as a window
         flow.addWidget(self.clear_button)
 
         footer = QHBoxLayout()

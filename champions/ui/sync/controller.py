@@ -78,6 +78,7 @@ KIND_WORDS = {
     "outreach_activity": QT_TRANSLATE_NOOP("SyncKinds", "Outreach activity"),
     "community_asset": QT_TRANSLATE_NOOP("SyncKinds", "Community asset"),
     "reference_item": QT_TRANSLATE_NOOP("SyncKinds", "List item"),
+    "review": QT_TRANSLATE_NOOP("SyncKinds", "Review"),
 }
 
 
