@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     spin_until(lambda: watch.painted_at is not None, 60)
     first_rows = (watch.painted_at or time.perf_counter()) - started
     shown = page.model.index(0, 0).data()
+    spin_until(lambda: not page.model.is_searching(), 120)
+    rss_shown = resident_kib() / 1024
 
     # Scroll to the very end, as a person dragging the scroll bar down again and again.
     bar = page.table.verticalScrollBar()
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     scroll_lag = meter.stop()
     scrolled = time.perf_counter() - started
     reached = page.model.rowCount()
+    rss_scrolled = resident_kib() / 1024
 
     # Type searches, one key at a time, with the pauses of a quick typist.
     meter.start()
@@ -237,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  typing {len(SEARCHES)} searches   {search_lag:8.1f} ms longest stall   ratio {search_lag / max(idle_lag, 1):5.1f}x idle   "
           f"({searched:.1f} s)")
     print(f"  longest stall goal < 50 ms: {verdict(stall_ok)}")
-    print(f"  resident memory      {rss_mb:8.0f} MB   goal < 300 MB: {verdict(rss_ok)}")
+    print(f"  resident memory      {rss_mb:8.0f} MB   goal < 300 MB: {verdict(rss_ok)}   "
+          f"(with the whole list in: {rss_shown:.0f} MB; after scrolling to the end: {rss_scrolled:.0f} MB)")
     return 0 if first_ok and stall_ok and rss_ok else 1
 
 
