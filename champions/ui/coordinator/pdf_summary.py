@@ -621,7 +621,7 @@ def _footer(painter: QPainter, page: int, pages: int, content: SummaryContent, l
 
 
 def write_summary(path: str | Path, content: SummaryContent, task: TaskLike = NO_TASK) -> int:
-    """Writes the A4 PDF (worker thread); returns its pages. Raises ``Cancelled`` and leaves no file."""
+    """Writes the A4 PDF (on the GUI thread: see ``SummaryJob._drawn``); returns its pages. Raises ``Cancelled`` and leaves no file."""
     locale = QLocale()
     family = content.font_family or QGuiApplication.font().family()
     body_font = QFont(family)
@@ -692,6 +692,7 @@ class SummaryJob(QObject):
         self.worker, self.desk, self.path, self.filter = worker, desk, Path(path), report_filter
         self.task, self.request = task, request
         self.content: SummaryContent | None = None
+        self.write_ms = 0.0  # how long laying out and painting the PDF held the GUI thread
         self.charts: ChartImages | None = None
 
     def start(self) -> None:
@@ -719,12 +720,24 @@ class SummaryJob(QObject):
             self.finished.emit(None)
             return
         self.content.charts = images
-        content, path, task = self.content, self.path, self.task
+        # Laid out and painted on the GUI thread, in one turn of its loop. QTextDocument and
+        # QPdfWriter connect signals as they are set up; doing that on a worker that holds the GIL
+        # deadlocked against the GUI thread (Qt's connection lock on one side, the GIL on the other),
+        # seen under load. The counting stays on the worker; this step is bounded by the summary's
+        # size (a few charts, tables and quotes), not by the number of records.
+        QTimer.singleShot(0, self._write)
 
-        def job(_store: Any) -> int | None:
-            try:
-                return write_summary(path, content, task)
-            except Cancelled:  # an answer, not a failure
-                return None
-
-        self.worker.submit(job, self.finished.emit, self.failed.emit)
+    def _write(self) -> None:
+        if self.content is None or self.task.cancelled:
+            self.finished.emit(None)
+            return
+        started = time.perf_counter()
+        try:
+            pages: int | None = write_summary(self.path, self.content, self.task)
+        except Cancelled:  # an answer, not a failure
+            pages = None
+        except Exception as exc:  # noqa: BLE001 - reported to the coordinator, never swallowed
+            self.failed.emit(exc)
+            return
+        self.write_ms = (time.perf_counter() - started) * 1000
+        self.finished.emit(pages)

@@ -108,6 +108,7 @@ def test_pdf_summary_of_a_filter_by_keyboard_shows_the_desks_numbers(
     assert page.status.text() == f"Saved the summary ({result.rows} pages) to {path}"
     # The charts were drawn on the GUI thread a step at a time, never the whole PDF there at once.
     assert run.summary_job.charts.longest_step_ms < 250, run.summary_job.charts.longest_step_ms
+    print(f"PDF laid out and painted on the GUI thread in {run.summary_job.write_ms:.0f} ms")
     assert len(run.summary_job.charts.images) >= 8
 
     desk = Desk.load(desk_store)  # the desk, read afresh from the store: not what the page holds
