@@ -78,7 +78,8 @@ def test_sync_screenshots(qtbot, store, hub, tmp_path):  # noqa: F811
         proxy.policy = lambda rng: "drop"  # the line goes down
         store.conversations.save(next(samples.conversations(1)))
         qtbot.keyClick(window, Qt.Key.Key_F5)
-        qtbot.waitUntil(lambda: controller.view.phase == "offline", timeout=WAIT)
+        # the client retries a dropped line with backoff before it calls it offline: give it time
+        qtbot.waitUntil(lambda: controller.view.phase == "offline", timeout=3 * WAIT)
         shoot_status("offline")
 
         proxy.policy = lambda rng: "pass"
