@@ -385,8 +385,9 @@ def _csv_cell(value: Any) -> Any:
 
 
 @contextmanager
-def _atomic(path: Path, suffix: str) -> Iterator[Path]:
-    """A temporary file beside the target, renamed over it only if the body finishes."""
+def _atomic(path: Path, suffix: str, task: TaskLike | None = None) -> Iterator[Path]:
+    """A temporary file beside the target, renamed over it only if the body finishes and, with a
+    task, only if it was not cancelled meanwhile (a Cancel pressed during the final save counts)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=suffix + ".part", dir=path.parent)
@@ -394,6 +395,8 @@ def _atomic(path: Path, suffix: str) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        if task is not None:
+            check(task)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -406,7 +409,7 @@ atomic_path = _atomic  # the UI's PDF summary writes through the same temporary-
 def export_csv(path: str | os.PathLike[str], sheet: Sheet, task: TaskLike = NO_TASK) -> int:
     """Writes one sheet as CSV; returns the number of data rows. Raises ``Cancelled`` and leaves no file."""
     count = 0
-    with _atomic(Path(path), ".csv") as tmp:
+    with _atomic(Path(path), ".csv", task) as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow([guard_formula(h) for h in sheet.headers])
@@ -475,7 +478,7 @@ def export_xlsx(path: str | os.PathLike[str], sheets: Sequence[Sheet], exporter:
     """
     counts: dict[str, int] = {}
     grand_total = sum(s.total for s in sheets)
-    with _atomic(Path(path), ".xlsx") as tmp:
+    with _atomic(Path(path), ".xlsx", task) as tmp:
         book = _Workbook()
         try:
             offset = 0
