@@ -42,7 +42,8 @@ def _raw_connect(target: str, *, uri: bool = False) -> Connection:
 def identify(path: Path, key: bytes | None, latest_version: int) -> int:
     """Check an existing file is a Champions database this key opens; return its schema version.
 
-    Raises WrongKey, NotAChampionsDatabase or SchemaTooNew. Never writes.
+    Raises WrongKey, NotAChampionsDatabase or SchemaTooNew. Never writes (beyond SQLite's own
+    recovery of a WAL a crash left behind).
     """
     with path.open("rb") as handle:
         header = handle.read(len(_SQLITE_HEADER))
@@ -56,7 +57,13 @@ def identify(path: Path, key: bytes | None, latest_version: int) -> int:
         )
     if key is not None and not plain and size % 512:
         raise NotAChampionsDatabase(f"{path} is not a Champions database (it is not a database file). {unchanged}")
-    conn = _raw_connect(path.resolve().as_uri() + "?immutable=1", uri=True)
+    wal = path.with_name(path.name + "-wal")
+    crashed = wal.exists() and wal.stat().st_size > 0
+    # A WAL left by a crash or a power cut holds committed pages the main file lacks yet:
+    # "immutable" reads the file without them, which looked damaged (a false "wrong key" or "not
+    # a Champions database", so the app refused to start) or gave a stale schema version. Then
+    # read it with its WAL (read-only: nothing is checkpointed or changed).
+    conn = _raw_connect(path.resolve().as_uri() + ("?mode=ro" if crashed else "?immutable=1"), uri=True)
     try:
         if key is not None and not plain:
             _key_pragma(conn, key)
