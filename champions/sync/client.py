@@ -21,7 +21,7 @@ import ssl
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TypeVar, get_args
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import requests
 import truststore
@@ -209,6 +209,33 @@ class HubClient:
 
     def pull(self, since: int, limit: int = p.PULL_DEFAULT_LIMIT) -> p.PullResponse:
         return self._call("GET", "/v1/pull", p.PullResponse, params={"since": since, "limit": limit}, parse=read_pull_page)
+
+    # -- the coordinator's calls (role coordinator or admin; a champion's token gets ServerRejected 403) --
+
+    def devices(self) -> p.DevicesResponse:
+        """Every device of the organisation, with its person and last push and pull."""
+        return self._call("GET", "/v1/admin/devices", p.DevicesResponse)
+
+    def people(self) -> p.PeopleResponse:
+        """Everyone in the organisation who has enrolled a device."""
+        return self._call("GET", "/v1/admin/people", p.PeopleResponse)
+
+    def invite(self, role: str = "champion", name: str = "", *, person_id: str | None = None,
+               days: int = 7) -> p.InviteResponse:
+        """A one-time code for a new person (by name), or for a new device of ``person_id``.
+
+        Sent once, never retried by us: a repeat would make a second code (the GET-only retry
+        adapter already leaves this POST alone).
+        """
+        name = "".join(ch for ch in name if ch.isprintable()).strip()[:200]  # the hub's rule: no control characters
+        body = p.InviteRequest(name=name, role=role, person_id=person_id or None,  # type: ignore[arg-type]
+                               days=days)
+        return self._call("POST", "/v1/admin/invites", p.InviteResponse, json_body=body.model_dump(mode="json"))
+
+    def revoke(self, device_id: str) -> p.RevokeResponse:
+        """Stop a device from syncing; revoking one already revoked answers its first revocation."""
+        path = "/v1/admin/devices/" + quote(device_id, safe="") + "/revoke"
+        return self._call("POST", path, p.RevokeResponse)
 
     # -- plumbing -----------------------------------------------------------------------
 
