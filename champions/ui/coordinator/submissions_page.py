@@ -7,9 +7,10 @@ fit); a filter change is then ``kept_rows(filter)`` there too, and the table rea
 records from the store only when it shows it (``SubmissionsModel``).
 
 Enter or a double-click opens the record in the champion's own form (a standalone barrier,
-which has no form, in a read-only view). Review states come from ``review_states(store)``, a
-``{record id: state}`` map given to the page (``champions.coordinator.review.review_states``
-makes one); until reviews are wired in it is empty and every record shows "Not reviewed".
+which has no form, in a read-only view). Review states come from ``review_states(store)`` on the
+worker, by default ``stored_review_states``: the store's reviews against the records' current
+revs (``champions.coordinator.review``). "Mark reviewed" and "Send a query…" write the selected
+record's Review on the worker (``review_dialog.review_with``) and read the list again.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,13 +42,24 @@ from PySide6.QtWidgets import (
 from ...coordinator import ReportFilter, TaskState
 from ...coordinator.columns import FactColumns, KeptRows
 from ...coordinator.filters import REVIEW_STATES, FactContext
-from ...domain import ADDRESSED
+from ...coordinator.review import review_states
+from ...domain import ADDRESSED, Review, ReviewNote
 from ..forms.labels import domain_tr, ref_label
 from ..models.rows import sentence, when_text
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 from .filter_bar import FilterBar
-from .submissions_model import COLUMNS, ID_ROLE, KIND_ROLE, REVIEW_NAMES, SubmissionsModel, champion_label
+from .review_dialog import ReviewDialog, note_author, review_with
+from .submissions_model import (
+    COLUMN_KEYS,
+    COLUMNS,
+    ID_ROLE,
+    KIND_NAMES,
+    KIND_ROLE,
+    REVIEW_NAMES,
+    SubmissionsModel,
+    champion_label,
+)
 from .submissions_model import tr as submissions_tr
 
 log = logging.getLogger(__name__)
@@ -56,13 +68,22 @@ FILTER_SETTING = "coordinator.submissions.filter"
 REFILTER_DELAY_MS = 120  # arrow keys through a list filter once, at the end
 RELOAD_DELAY_MS = 1500  # a sync writes in pages: read the records again once it is quiet
 FORM_KINDS = ("conversation", "outreach_activity")  # kinds with a champion's form
+IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's, read directly as install.py does
+MARK_REVIEWED_KEYS = "Ctrl+Shift+R"
+SEND_QUERY_KEYS = "Ctrl+Shift+Q"
 
 ReviewStates = Callable[[Any], Mapping[str, str]]
 
 
 def no_reviews(_store: Any) -> Mapping[str, str]:
-    """Until the review flow is wired in: every record is "Not reviewed"."""
+    """Every record "Not reviewed" (for a page that shows no reviews)."""
     return {}
+
+
+def stored_review_states(store: Any) -> Mapping[str, str]:
+    """On the worker: each reviewed record's derived state (docs/design/review.md), from this store."""
+    reviews = store.reviews.query()
+    return review_states(reviews, store.reviews.current_revs(reviews))
 
 
 class SubmissionsFilterBar(FilterBar):
@@ -182,7 +203,7 @@ class SubmissionsPage(QWidget):
     opened = Signal(object)  # the form or view opened for a record
 
     def __init__(self, store: Any, events: Any = None, *, champion_names: Mapping[str, str] | None = None,
-                 review_states: ReviewStates = no_reviews, today: Callable[[], date] = date.today,
+                 review_states: ReviewStates = stored_review_states, today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("submissionsPage")
@@ -199,6 +220,9 @@ class SubmissionsPage(QWidget):
         self._stale = False
         self._closed = False
         self._keep: str | None = None
+        self._unsent: dict[str, str] = {}  # record id -> a query typed and not sent (the dialog was closed)
+        self._writing = False
+        self.review_dialog: ReviewDialog | None = None
         self._load_error: BaseException | None = None
         self._loader = _Loader(self)
         self._refilter_timer = QTimer(self)
@@ -262,22 +286,44 @@ class SubmissionsPage(QWidget):
         self.open_button = QPushButton()
         self.open_button.setObjectName("openSubmission")
         self.open_button.setEnabled(False)
+        self.mark_button = QPushButton()
+        self.mark_button.setObjectName("markReviewed")
+        self.query_button = QPushButton()
+        self.query_button.setObjectName("sendQuery")
+        for button in (self.mark_button, self.query_button):
+            button.setEnabled(False)
+        self.mark_shortcut = QShortcut(QKeySequence(MARK_REVIEWED_KEYS), self, activated=self.mark_reviewed)
+        self.query_shortcut = QShortcut(QKeySequence(SEND_QUERY_KEYS), self, activated=self.send_query)
+        for shortcut in (self.mark_shortcut, self.query_shortcut):
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.review_notice = QLabel()
+        self.review_notice.setObjectName("reviewNotice")
+        self.review_notice.setWordWrap(True)
+        self.review_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.review_notice.hide()
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
         footer.addWidget(self.open_button)
+        footer.addWidget(self.mark_button)
+        footer.addWidget(self.query_button)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.filters)
         layout.addWidget(self.body, 1)
+        layout.addWidget(self.review_notice)
         layout.addLayout(footer)
         QWidget.setTabOrder(self.filters.clear_button, self.table)
         QWidget.setTabOrder(self.table, self.open_button)
+        QWidget.setTabOrder(self.open_button, self.mark_button)
+        QWidget.setTabOrder(self.mark_button, self.query_button)
 
     def _connect(self, events: Any) -> None:
         self.filters.changed.connect(self._filter_changed)
         self.table.activated.connect(self._open_index)
         self.open_button.clicked.connect(self.open_current)
+        self.mark_button.clicked.connect(self.mark_reviewed)
+        self.query_button.clicked.connect(self.send_query)
         self.retry_button.clicked.connect(self.reload)
         self.model.loaded.connect(self._list_shown)
         self.model.page_failed.connect(self._page_failed)
@@ -297,6 +343,14 @@ class SubmissionsPage(QWidget):
         self.table.setAccessibleDescription(self.tr("Press Enter to open the selected record."))
         self.open_button.setText(self.tr("&Open"))
         self.open_button.setAccessibleName(self.tr("Open the selected record"))
+        self.mark_button.setText(self.tr("Mar&k reviewed"))
+        self.mark_button.setAccessibleName(self.tr("Mark the selected record reviewed"))
+        self.mark_button.setToolTip(self.tr("Mark the selected record reviewed ({keys})").format(
+            keys=QKeySequence(MARK_REVIEWED_KEYS).toString(QKeySequence.SequenceFormat.NativeText)))
+        self.query_button.setText(self.tr("Send a &query…"))
+        self.query_button.setAccessibleName(self.tr("Send a query about the selected record to its champion"))
+        self.query_button.setToolTip(self.tr("Ask the champion to check something ({keys})").format(
+            keys=QKeySequence(SEND_QUERY_KEYS).toString(QKeySequence.SequenceFormat.NativeText)))
         self.retry_button.setText(self.tr("T&ry again"))
         self.retry_button.setAccessibleName(self.tr("Try loading the records again"))
         self.loading_bar.setAccessibleName(self.tr("Loading the records"))
@@ -454,7 +508,10 @@ class SubmissionsPage(QWidget):
         return index.data(ID_ROLE)
 
     def _update_buttons(self) -> None:
-        self.open_button.setEnabled(self.current_id() is not None)
+        chosen = self.current_id() is not None
+        self.open_button.setEnabled(chosen)
+        self.mark_button.setEnabled(chosen and not self._writing)
+        self.query_button.setEnabled(chosen and not self._writing)
 
     def _open_index(self, index: Any) -> None:
         record_id, kind = index.data(ID_ROLE), index.data(KIND_ROLE)
@@ -490,6 +547,113 @@ class SubmissionsPage(QWidget):
         self.opened.emit(dialog)
         return dialog
 
+    # -- reviewing ------------------------------------------------------------------------------------
+    def _target(self) -> tuple[str, str, str] | None:
+        """The selected record: its kind, id and a line that says which it is."""
+        index = self.table.currentIndex()
+        record_id = self.current_id()
+        if record_id is None:
+            return None
+        kind = index.data(KIND_ROLE)
+        row = index.row()
+
+        def cell(key: str) -> str:
+            return self.model.index(row, COLUMN_KEYS.index(key)).data() or ""
+
+        parts = [submissions_tr(KIND_NAMES[kind]), cell("when"), cell("neighbourhood"), cell("champion")]
+        return kind, record_id, ", ".join(p for p in parts if p)
+
+    def mark_reviewed(self) -> None:
+        """The selected record reviewed at the version shown; any earlier comments stay with it."""
+        target = self._target()
+        if target is None or self._writing:
+            return
+        kind, record_id, about = target
+        self._write(lambda store: review_with(store, kind, record_id, "reviewed"),
+                    lambda _review: self._reviewed(self.tr("Marked as reviewed: {about}.").format(about=about)),
+                    lambda exc: self._tell(self.tr("It could not be marked reviewed: {why}").format(why=exc)))
+
+    def send_query(self) -> None:
+        """Read the record's thread on the worker, then open the comment box for a query."""
+        target = self._target()
+        if target is None or self._writing:
+            return
+        if self.review_dialog is not None and self.review_dialog.isVisible():
+            self.review_dialog.raise_()
+            self.review_dialog.activateWindow()
+            return
+        kind, record_id, about = target
+
+        def read(store: Any) -> tuple[Review | None, str | None]:
+            me = store.settings.get(IDENTITY_KEY)
+            return store.reviews.for_subject(record_id), me.get("person_id") if isinstance(me, dict) else None
+
+        self.worker.submit(read, lambda got: self._open_query(kind, record_id, about, *got),
+                           lambda exc: self._tell(self.tr("The record's review could not be read: {why}").format(why=exc)))
+
+    def _open_query(self, kind: str, record_id: str, about: str, review: Review | None, me: str | None) -> None:
+        if self._closed:
+            return
+        notes = review.notes if review is not None and not review.deleted else []
+        names = self.champion_names
+        dialog = ReviewDialog(self.window(), note_kind="query", about=about, notes=notes,
+                              who=lambda note: note_author(note, names, me), text=self._unsent.get(record_id, ""))
+        dialog.submitted.connect(lambda text: self._send_query(dialog, kind, record_id, about, text))
+        dialog.rejected.connect(lambda: self._keep_unsent(dialog, record_id))
+        self.review_dialog = dialog
+        dialog.show()
+        dialog.activateWindow()
+
+    def _keep_unsent(self, dialog: ReviewDialog, record_id: str) -> None:
+        text = dialog.comment.toPlainText()
+        if text.strip():
+            self._unsent[record_id] = text
+            self._tell(self.tr("The query was not sent. What you typed is kept: press Send a query again to finish it."))
+        else:
+            self._unsent.pop(record_id, None)
+
+    def _send_query(self, dialog: ReviewDialog, kind: str, record_id: str, about: str, text: str) -> None:
+        note = ReviewNote(note_kind="query", text=text)
+
+        def sent(_review: Review) -> None:
+            self._unsent.pop(record_id, None)
+            dialog.accept()
+            self._reviewed(self.tr("Query sent: {about}. The champion sees it after their next sync.").format(about=about))
+
+        def failed(exc: BaseException) -> None:
+            dialog.show_problem(self.tr("The query could not be saved: {why}. It is still here; try again.").format(why=exc))
+
+        self._write(lambda store: review_with(store, kind, record_id, "queried", note), sent, failed)
+
+    def _write(self, job: Callable[[Any], Any], done: Callable[[Any], None],
+               failed: Callable[[BaseException], None]) -> None:
+        """One review write at a time, on the worker; the buttons wait for it."""
+        self._writing = True
+        self._update_buttons()
+
+        def finish(then: Callable[[Any], None]) -> Callable[[Any], None]:
+            def run(value: Any) -> None:
+                self._writing = False
+                self._update_buttons()
+                then(value)
+            return run
+
+        self.worker.submit(job, finish(done), finish(failed))
+
+    def _reviewed(self, message: str) -> None:
+        """Say what was done and read the list again, so the Review column and filter show it."""
+        self._tell(message)
+        self._stale = True
+        if self._loading:
+            self._reload_timer.start()
+        else:
+            self.reload()
+
+    def _tell(self, message: str) -> None:
+        self.review_notice.setText(message)
+        self.review_notice.setAccessibleName(message)
+        self.review_notice.setVisible(bool(message))
+
     # -- keeping the filter -----------------------------------------------------------------------
     def _restore_filter(self) -> None:
         try:
@@ -513,6 +677,8 @@ class SubmissionsPage(QWidget):
         if self._closed:
             return
         self._closed = True
+        if self.review_dialog is not None:
+            self.review_dialog.close()
         self._refilter_timer.stop()
         self._reload_timer.stop()
         self.worker.close()
