@@ -213,6 +213,7 @@ class ItemDialog(QDialog):
         if list_name == "barrier":
             self.domain = QComboBox()
             self.domain.setObjectName("itemDomain")
+            self.domain.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             self.domain.addItem(self.tr("Choose a domain…"), "")
             for group in lists.groups("barrier"):
                 if not group.retired or (item is not None and item.group == group.code):
@@ -395,6 +396,14 @@ class ItemDialog(QDialog):
         first = next((k for k in self.fields if k in problems), None)
         if first is not None:
             self.fields[first].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.fit_height()
+
+    def fit_height(self) -> None:
+        """Grow to show every message in full (wrapped lines included); never shrink under the coordinator."""
+        layout = self.layout()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def save(self) -> None:
         if self.saving:
@@ -425,6 +434,7 @@ class ItemDialog(QDialog):
         else:
             self.general.show_problem(self.tr("It could not be saved: {why}. What you typed is still here; "
                                               "try again in a moment.").format(why=exc))
+        self.fit_height()
 
 
 def save_job(list_name: str, data: dict[str, Any], is_new: bool) -> Any:
