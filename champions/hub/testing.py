@@ -116,28 +116,76 @@ class RunningHub:
     port: int
     log: Path | None = None
     env: dict[str, str] = field(default_factory=dict)
+    own_group: bool = False  # started with start_new_session (start_hub): signals reach its workers too
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def kill(self) -> None:
-        """SIGKILL: the crash case (no shutdown handlers run)."""
+        """SIGKILL to the hub and its workers at once: the crash case (no shutdown handlers run)."""
+        self._signal_group(signal.SIGKILL)
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
+        self._wait_group_gone(10)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        """SIGTERM, then wait until every worker has exited too, so the database is free when this returns.
+
+        With ``--workers N`` the workers are separate processes; a test that restores or wipes the
+        database right after ``stop`` must not race one still finishing its last request.
+        """
+        self._signal_group(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return
+        if not self._wait_group_gone(15):
+            self.kill()
+
+    def _signal_group(self, sig: int) -> None:
+        try:
+            if self.own_group:
+                os.killpg(self.process.pid, sig)
+            elif self.process.poll() is None:
+                self.process.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
+    def _wait_group_gone(self, timeout: float) -> bool:
+        if not self.own_group:
+            return True
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not _group_alive(self.process.pid):
+                return True
+            time.sleep(0.05)
+        return False
 
     def enrol(self, code: str, device_name: str = "test laptop") -> "Device":
         reply = requests.post(self.url("/v1/enrol"), json={"code": code, "device_name": device_name}, timeout=30)
         reply.raise_for_status()
         return Device(self, p.EnrolResponse.model_validate(reply.json()))
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs; zombies (exited, not yet reaped by a container's
+    PID 1 that never reaps) hold no database and count as gone."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # it exited while we looked
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            return True
+    return False
 
 
 @dataclass
@@ -187,8 +235,9 @@ def start_hub(database_url: str, *, env: Mapping[str, str] | None = None, worker
     cmd = [sys.executable, "-m", "champions.hub.cli", "serve", "--database-url", database_url, "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
     out = open(log, "ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
-    hub = RunningHub(f"http://127.0.0.1:{port}", process, database_url, port, log, dict(env or {}))
+    process = subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+                               start_new_session=True)  # its own group: stop() and kill() reach the workers too
+    hub = RunningHub(f"http://127.0.0.1:{port}", process, database_url, port, log, dict(env or {}), own_group=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

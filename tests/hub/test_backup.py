@@ -51,7 +51,6 @@ def rows(path: Path, sql: str) -> list[tuple]:  # type: ignore[type-arg]
 AUDIT = "SELECT pk, at, org_id, person_id, device_id, action, source, detail FROM audit_log ORDER BY pk"
 
 
-@pytest.mark.flaky(reruns=2, reruns_delay=2)  # real processes and timing under load: see the stop-10 note
 def test_backup_while_pushing_then_wipe_restore_and_find_everything(tmp_path: Path) -> None:
     gen = SampleGenerator(seed=11)
     data = tmp_path / "hub-data"
