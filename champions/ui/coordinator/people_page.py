@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QDateTime, QLocale, QModelIndex, QPersistentModelIndex, Qt, QTime
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 INVITE_ROLES = ("champion", "coordinator")
 CODE_SCALE = 3.0  # the invite code is read aloud or copied off the screen: make it big
+REVOKED_GREY = "#5f6b7a"  # a revoked laptop reads as past, still 5.6:1 on white
 
 
 def _parse(moment: str | None) -> datetime | None:
@@ -181,6 +182,8 @@ class PeopleModel(QAbstractTableModel):
             font = QFont()
             font.setItalic(True)
             return font
+        if role == Qt.ItemDataRole.ForegroundRole and row.revoked:
+            return QColor(REVOKED_GREY)
         return None
 
     def cell_text(self, row: PersonRow, column: str) -> str:
@@ -286,6 +289,10 @@ class InviteDialog(QDialog):
         self.copy_button = QPushButton()
         self.copy_button.setObjectName("inviteCopy")
         self.copy_button.clicked.connect(self.copy)
+        self.hub_address = QLabel()
+        self.hub_address.setObjectName("inviteHub")
+        self.hub_address.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hub_address.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QLabel()
         self.details.setObjectName("inviteDetails")
         self.details.setWordWrap(True)
@@ -300,6 +307,7 @@ class InviteDialog(QDialog):
         result_layout.setContentsMargins(0, 8, 0, 0)
         result_layout.addWidget(self.caption)
         result_layout.addLayout(code_row)
+        result_layout.addWidget(self.hub_address)
         result_layout.addWidget(self.details)
         self.result.hide()
 
@@ -327,7 +335,7 @@ class InviteDialog(QDialog):
         self.make_button.setDefault(True)  # Return in the name field makes the code
         self.retranslate()
         self.name.setFocus()
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Make an invite code"))
@@ -394,9 +402,10 @@ class InviteDialog(QDialog):
             name=invite.person_name, role=role_word(invite.role)))
         expires = _parse(invite.expires_at)
         until = full_time_text(expires) if expires is not None else self.tr("it expires")
+        self.hub_address.setText(self.tr("Hub address: {url}").format(url=invite.hub_url))
         self.details.setText(self.tr(
             "It works once, until {until}. On the new laptop, open Sync, choose Connect, and type the hub "
-            "address {url} and this code.").format(until=until, url=invite.hub_url))
+            "address and this code.").format(until=until))
         self.make_button.setText(self.tr("&Make another code"))
 
     def _big_code_font(self) -> None:
@@ -413,6 +422,7 @@ class InviteDialog(QDialog):
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
         self.code.setFont(font)
         scale_font(self.code, CODE_SCALE, bold=True)
+        scale_font(self.hub_address, 1.2, bold=True)
 
     def _failed(self, exc: BaseException) -> None:
         self.make_button.setEnabled(True)
@@ -455,8 +465,8 @@ class PeoplePage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("peopleTable")
         self.table.setModel(self.model)
-        setup_table(self.table, ("Amina Rahman-Okafor", "Coordinator", "Amina's laptop (this laptop)",
-                                 "yesterday 16:05", "Can sync"), stretch=2)
+        setup_table(self.table, ("Amina Rahman-Okafor", "Community champion", "Amina's work laptop (this laptop)",
+                                 "yesterday 16:05", "Can sync"))
         self.table_label = QLabel()
         self.table_label.setBuddy(self.table)
         self.status = QLabel()
