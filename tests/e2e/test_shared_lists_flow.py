@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 
 from champions.domain import ReferenceItem
 
-from ..ui.coordinator.test_lists_page import ALT, WAIT, choose_list, focus, open_add, open_page, press, save_and_wait, type_text
+from ..ui.coordinator.test_lists_page import (
+    ALT, choose_list, open_add, open_page, press, save_and_wait, select_item, toggle_retired, type_text)
 
 
 def test_a_coordinators_list_changes_reach_a_champion_on_the_next_sync(qtbot: Any, hub: Any, laptops: Any) -> None:
@@ -38,13 +39,8 @@ def test_a_coordinators_list_changes_reach_a_champion_on_the_next_sync(qtbot: An
         type_text(qtbot, "PI.CHILDCARE")
         save_and_wait(qtbot, page, dialog)
 
-        choose_list(qtbot, page, "topic")
-        press(qtbot, Qt.Key.Key_Tab)
-        assert focus() is page.table
-        while page.current_code() != "flu_vaccine":
-            press(qtbot, Qt.Key.Key_Down)
-        with qtbot.waitSignal(page.loaded, timeout=WAIT):
-            press(qtbot, Qt.Key.Key_R, ALT)
+        select_item(qtbot, page, "topic", "flu_vaccine")
+        toggle_retired(qtbot, page)
     finally:
         page.shutdown()
 

@@ -10,7 +10,6 @@ item is added and fixed after; a code the list already has is refused in plain w
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,8 +39,6 @@ from ..forms.labels import domain_tr, ref_label
 from ..forms.widgets.field_message import FieldMessage
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
-
-log = logging.getLogger(__name__)
 
 #: The lists a coordinator edits here, in the order they are offered.
 EDITABLE = ("neighbourhood", "barrier", "activity_kind", "setting", "topic")
@@ -485,6 +482,8 @@ class SharedListsPage(QWidget):
         self.dialog: ItemDialog | None = None
         self._keep: str | None = None
         self._closed = False
+        self._showing = False  # the table is being refilled
+        self._retiring = False  # a Retire or Bring back is on the worker
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_DELAY_MS)
@@ -571,7 +570,6 @@ class SharedListsPage(QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         self.retire_button.clicked.connect(self.toggle_retired)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.model.modelReset.connect(self._update_buttons)
         self.chooser.setCurrentRow(0)
 
     # -- words --------------------------------------------------------------------------------
@@ -645,6 +643,15 @@ class SharedListsPage(QWidget):
     def _show_items(self, keep: str | None) -> None:
         if self.lists is None:
             return
+        # The buttons keep their state through the reset: disabling the focused one would send focus away.
+        self._showing = True
+        try:
+            self._fill_table(keep)
+        finally:
+            self._showing = False
+        self._update_buttons()
+
+    def _fill_table(self, keep: str | None) -> None:
         self.model.set_list(self.lists, self.current_list())
         headers = [str(self.model.headerData(i, Qt.Orientation.Horizontal)) for i in range(self.model.columnCount())]
         metrics = self.table.fontMetrics()
@@ -657,7 +664,6 @@ class SharedListsPage(QWidget):
         if row >= 0:
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
-        self._update_buttons()
 
     def current_item(self) -> ReferenceItem | None:
         index = self.table.currentIndex()
@@ -670,6 +676,8 @@ class SharedListsPage(QWidget):
         return item.code if item is not None else None
 
     def _update_buttons(self) -> None:
+        if self._showing:
+            return
         item = self.current_item()
         self.add_button.setEnabled(self.lists is not None)
         self.edit_button.setEnabled(item is not None)
@@ -721,13 +729,14 @@ class SharedListsPage(QWidget):
 
     def toggle_retired(self) -> None:
         item = self.current_item()
-        if item is None or self._closed:
+        if item is None or self._closed or self._retiring:
             return
-        self.retire_button.setEnabled(False)
+        self._retiring = True  # not disabling the button: the keyboard's focus stays on it
         self.worker.submit(retire_job(self.current_list(), item.code, not item.retired), self._retired,
                            self._retire_failed)
 
     def _retired(self, stored: ReferenceItem) -> None:
+        self._retiring = False
         name = domain_tr(stored.label)
         if stored.retired:
             self._say(self.tr("“{name}” is retired: it is no longer offered for new entries, "
@@ -737,7 +746,7 @@ class SharedListsPage(QWidget):
         self._after_change(stored)
 
     def _retire_failed(self, exc: BaseException) -> None:
-        self._update_buttons()
+        self._retiring = False
         self._say(self.tr("That could not be changed: {why}. Try again in a moment.").format(why=exc))
 
     def _after_change(self, stored: ReferenceItem) -> None:

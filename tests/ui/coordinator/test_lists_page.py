@@ -79,6 +79,26 @@ def choose_list(qtbot: Any, page: SharedListsPage, list_name: str) -> None:
     assert page.model.list_name == list_name
 
 
+def select_item(qtbot: Any, page: SharedListsPage, list_name: str, code: str) -> None:
+    """Choose the list, Alt+I to its table, and the arrow keys down to the item."""
+    choose_list(qtbot, page, list_name)
+    press(qtbot, Qt.Key.Key_I, ALT)
+    assert focus() is page.table
+    press(qtbot, Qt.Key.Key_Home)
+    while page.current_code() != code:
+        before = page.current_code()
+        press(qtbot, Qt.Key.Key_Down)
+        assert page.current_code() != before, f"{code} is not in the list"
+
+
+def toggle_retired(qtbot: Any, page: SharedListsPage) -> None:
+    """Alt+R (Retire) or Alt+B (Bring back) on the selected item, until the page shows the change."""
+    key = Qt.Key.Key_B if page.current_item().retired else Qt.Key.Key_R
+    with qtbot.waitSignal(page.loaded, timeout=WAIT):
+        press(qtbot, key, ALT)
+    wait_idle(qtbot, page)
+
+
 def open_add(qtbot: Any, page: SharedListsPage) -> ItemDialog:
     press(qtbot, Qt.Key.Key_A, ALT)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible(), timeout=WAIT)
@@ -222,17 +242,9 @@ def test_a_code_already_in_the_list_gets_a_plain_message(qtbot: Any, store: Stor
 
 def test_retire_a_setting_keeps_it_listed_and_bring_it_back(qtbot: Any, store: Store) -> None:
     page = open_page(qtbot, store)
-    choose_list(qtbot, page, "setting")
-    press(qtbot, Qt.Key.Key_I, ALT)  # to the table
-    assert focus() is page.table
-    while page.current_code() != "school":
-        before = page.current_code()
-        press(qtbot, Qt.Key.Key_Down)
-        assert page.current_code() != before, "School is not in the list"
+    select_item(qtbot, page, "setting", "school")
     assert page.retire_button.text() == "&Retire"
-    with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        press(qtbot, Qt.Key.Key_R, ALT)
-    wait_idle(qtbot, page)
+    toggle_retired(qtbot, page)
 
     school = store.reference.get("setting", "school")
     assert school is not None and school.retired
@@ -247,14 +259,28 @@ def test_retire_a_setting_keeps_it_listed_and_bring_it_back(qtbot: Any, store: S
     assert page.model.index(row, 0).data(RETIRED_ROLE) is True
     assert page.current_code() == "school"
     assert page.retire_button.text() == "&Bring back"
+    assert focus() is page.table  # the keyboard stays where it was, on the item, ready to undo
     assert "is retired" in page.status.text()
 
+    # Bring back with Tab and Space this time: the button keeps the focus while the worker saves.
+    for _ in range(3):
+        press(qtbot, Qt.Key.Key_Tab)
+    assert focus() is page.retire_button
     with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        press(qtbot, Qt.Key.Key_B, ALT)
+        press(qtbot, Qt.Key.Key_Space)
     wait_idle(qtbot, page)
+    assert focus() is page.retire_button and page.retire_button.text() == "&Retire"
     assert store.reference.get("setting", "school").retired is False
     assert "school" in [i.code for i in store.reference.items("setting")]
     assert row_texts(page, "school")[-1] == "In use"
+
+    # Enter on the table edits the selected item.
+    press(qtbot, Qt.Key.Key_I, ALT)
+    press(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible() and not page.dialog.is_new,
+                    timeout=WAIT)
+    assert page.dialog.code.text() == "school" and page.dialog.name.text() == "School"
+    press(qtbot, Qt.Key.Key_Escape)
 
 
 def test_every_control_is_named_and_reached_by_tab(qtbot: Any, store: Store) -> None:
@@ -285,13 +311,8 @@ def test_a_retired_topic_is_not_offered_on_a_new_conversation_but_an_old_one_sti
     flu = store.reference.label("topic", "flu_vaccine")
 
     page = open_page(qtbot, store)
-    choose_list(qtbot, page, "topic")
-    press(qtbot, Qt.Key.Key_Tab)
-    assert focus() is page.table
-    while page.current_code() != "flu_vaccine":
-        press(qtbot, Qt.Key.Key_Down)
-    with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        press(qtbot, Qt.Key.Key_R, ALT)
+    select_item(qtbot, page, "topic", "flu_vaccine")
+    toggle_retired(qtbot, page)
     assert store.reference.get("topic", "flu_vaccine").retired
 
     forms: list[RecordForm] = []
@@ -335,12 +356,8 @@ def test_an_old_conversation_names_its_retired_setting(qtbot: Any, store: Store)
         id=uuid7(), occurred_at=datetime.now(timezone.utc) - timedelta(days=3), neighbourhood="birkenhead",
         setting="school", people_reached=2))
     page = open_page(qtbot, store)
-    choose_list(qtbot, page, "setting")
-    press(qtbot, Qt.Key.Key_Tab)
-    while page.current_code() != "school":
-        press(qtbot, Qt.Key.Key_Down)
-    with qtbot.waitSignal(page.loaded, timeout=WAIT):
-        press(qtbot, Qt.Key.Key_R, ALT)
+    select_item(qtbot, page, "setting", "school")
+    toggle_retired(qtbot, page)
     form = open_conversation_form(None, store, old.id)
     qtbot.addWidget(form)
     try:
