@@ -365,3 +365,11 @@ def test_an_old_conversation_names_its_retired_setting(qtbot: Any, store: Store)
         assert form.setting.currentText() == "School"
     finally:
         form.shutdown()
+
+
+def test_the_items_model_passes_qts_model_tester(qtbot: Any, qtmodeltester: Any, store: Store) -> None:
+    page = open_page(qtbot, store)
+    for list_name in EDITABLE:
+        choose_list(qtbot, page, list_name)
+        assert page.model.rowCount() == len(store.reference.items(list_name, include_retired=True)) > 0
+        qtmodeltester.check(page.model)
