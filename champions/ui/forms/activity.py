@@ -12,6 +12,7 @@ from champions.domain import OutreachActivity
 from .base import RecordForm, local_datetime
 from .conversation import starting_point
 from .labels import field_label, list_choices, ref_label, with_retired
+from .query_banner import QueryBanner
 from .widgets.choice_box import ChoiceBox
 from .widgets.tag_picker import TagPicker
 
@@ -72,6 +73,7 @@ class ActivityForm(RecordForm):
         self.bind(more, "notes", field_label(a, "notes"), self.notes, warns=True)
         for picker in (self.partners, self.languages, self.materials):
             picker.changed.connect(lambda: None if self._loading else self.fix_tab_order())
+        self.query_banner = QueryBanner.attach(self)  # the coordinator's query, if there is one
 
     def defaults(self) -> dict[str, Any]:
         state: dict[str, Any] = {"duration_minutes": 60, "people_reached": 0, "volunteer_hours": 0.0}

@@ -18,6 +18,7 @@ from champions.domain import Conversation, GroupsReached, is_district
 from .barriers import BarrierList
 from .base import RecordForm, local_datetime
 from .labels import barrier_choices, field_label, intention_choices, list_choices, with_retired
+from .query_banner import QueryBanner
 from .widgets.choice_box import Choice, ChoiceBox, FixedChoice
 from .widgets.tag_picker import TagPicker
 
@@ -136,6 +137,7 @@ class ConversationForm(RecordForm):
         self.bind(after, "notes", field_label(c, "notes"), self.notes, warns=True)
 
         QShortcut(QKeySequence("Ctrl+B"), self, activated=lambda: self.barriers.add_row(focus=True))
+        self.query_banner = QueryBanner.attach(self)  # the coordinator's query, if there is one
         self.neighbourhood.changed.connect(self._district_hint)
         self.district.editingFinished.connect(self._neighbourhood_from_district)
 

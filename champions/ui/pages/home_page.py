@@ -1,7 +1,10 @@
-"""Home, "my week": what the champion did since Monday, and the two big buttons.
+"""Home, "my week": what the champion did since Monday, the two big buttons, and queries to answer.
 
 The figures are counted on the worker thread (``week_summary``) so opening Home never
-stalls the window, however many records the store holds.
+stalls the window, however many records the store holds. "Queries for you" lists the
+coordinator's open queries about this champion's records (docs/design/review.md): Enter opens
+the record in its form, and saving an edit is the answer, shown here as answered until the
+coordinator marks it reviewed. A short reply can be added too (``Reply…``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ...store import Query
 from ..forms.labels import ref_label
-from ..models.rows import sentence
+from ..models.rows import sentence, when_text
 from ..workers import StoreWorker
 
 TOP_BARRIERS = 5
@@ -37,6 +40,9 @@ FOLLOW_UPS_SHOWN = 8
 FOLLOW_UP_AHEAD = timedelta(days=7)
 FOLLOW_UP_OVERDUE = timedelta(days=14)  # older ones have surely been dealt with
 FOLLOW_UP_LOOKBACK = timedelta(days=120)
+IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's, read directly (no HTTP client at start-up)
+REPOSITORIES = {"conversation": "conversations", "barrier": "barriers", "outreach_activity": "activities"}
+FORM_KINDS = ("conversation", "outreach_activity")  # a standalone barrier has no form to edit it in
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,21 @@ class FollowUp:
     record_id: str
     due: date
     neighbourhood: str
+
+
+@dataclass(frozen=True)
+class QueryForYou:
+    """A coordinator's query about one of the champion's records, and whether it is answered."""
+
+    review_id: str
+    record_id: str
+    kind: str
+    question: str
+    asked_at: datetime
+    occurred_at: datetime
+    neighbourhood: str
+    answered: bool  # edited since the query was sent: the edit is the answer
+    reply: str = ""  # the champion's latest reply after the query, if any
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,45 @@ class WeekSummary:
     top_barriers: list[tuple[str, int]] = field(default_factory=list)  # (label, times heard)
     follow_ups: list[FollowUp] = field(default_factory=list)
     unsynced: int = 0
+    queries: list[QueryForYou] = field(default_factory=list)
+
+
+def person_id(store: Any) -> str | None:
+    """Who this device's champion is, from the enrolment (None before enrolling)."""
+    data = store.settings.get(IDENTITY_KEY)
+    found = data.get("person_id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
+def queries_for_you(store: Any) -> list[QueryForYou]:
+    """Runs on the worker thread: open queries first, then answered ones, each newest first."""
+    from ...coordinator.review import derive_review_state
+
+    me = person_id(store)
+    if me is None:
+        return []
+    reviews = store.reviews.of_champion(me, "queried")
+    revs = store.reviews.current_revs(reviews)
+    by_kind: dict[str, list[str]] = {}
+    for review in reviews:
+        by_kind.setdefault(review.subject_kind, []).append(review.subject_id)
+    records = {r.id: r for kind, ids in by_kind.items() for r in getattr(store, REPOSITORIES[kind]).get_many(ids)}
+    ref = store.reference
+    found = []
+    for review in reviews:
+        record = records.get(review.subject_id)
+        query = next((n for n in reversed(review.notes) if n.note_kind == "query"), None)
+        if record is None or record.deleted or query is None or review.subject_id not in revs:
+            continue  # not on this device (yet), or deleted by the champion
+        state = derive_review_state(review, revs[review.subject_id])
+        later = review.notes[review.notes.index(query) + 1:]
+        reply = next((n.text for n in reversed(later) if n.note_kind == "reply"), "")
+        found.append(QueryForYou(
+            review.id, record.id, review.subject_kind, query.text, query.written_at, record.occurred_at,
+            ref_label(ref, "neighbourhood", record.neighbourhood) if record.neighbourhood else "",
+            state == "answered", reply))
+    found.sort(key=lambda q: q.answered)  # stable: newest first within each
+    return found
 
 
 def start_of_week(now: datetime) -> datetime:
@@ -88,6 +148,7 @@ def week_summary(store: Any, now: datetime) -> WeekSummary:
         top_barriers=[(ref_label(ref, "barrier", code), n) for code, n in heard.most_common(TOP_BARRIERS)],
         follow_ups=follow_ups,
         unsynced=store.unsynced_count(),
+        queries=queries_for_you(store),
     )
 
 
@@ -119,12 +180,16 @@ class HomePage(QScrollArea):
     new_conversation = Signal()
     new_activity = Signal()
     open_conversation = Signal(str)
+    open_activity = Signal(str)
+    reply_dialog_opened = Signal(object)  # the reply box, once the thread is read
 
     def __init__(self, store: Any, worker: StoreWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.worker = worker
         self.summary: WeekSummary | None = None
+        self.reply_dialog: QWidget | None = None
+        self._unsent: dict[str, str] = {}  # review id -> a reply typed and not sent
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._build()
@@ -162,6 +227,40 @@ class HomePage(QScrollArea):
         self.follow_ups.setObjectName("followUps")
         self.follow_ups.itemActivated.connect(self._open_follow_up)
 
+        self.queries_box = QFrame()
+        self.queries_box.setObjectName("queriesForYou")
+        self.queries_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.queries_title = QLabel()
+        self.queries_title.setObjectName("sectionTitle")
+        self.queries_hint = QLabel()
+        self.queries_hint.setWordWrap(True)
+        self.queries = QListWidget()
+        self.queries.setObjectName("queries")
+        self.queries.setWordWrap(True)
+        self.queries.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.queries_title.setBuddy(self.queries)
+        self.queries.itemActivated.connect(self._open_query)
+        self.queries.currentItemChanged.connect(lambda *_: self._query_buttons())
+        self.open_query_button = QPushButton()
+        self.open_query_button.setObjectName("openQuery")
+        self.open_query_button.clicked.connect(lambda: self._open_query(self.queries.currentItem()))
+        self.reply_button = QPushButton()
+        self.reply_button.setObjectName("replyToQuery")
+        self.reply_button.clicked.connect(self.reply)
+        self.queries_notice = QLabel()
+        self.queries_notice.setWordWrap(True)
+        self.queries_notice.hide()
+        query_buttons = QHBoxLayout()
+        query_buttons.addWidget(self.queries_notice, 1)
+        query_buttons.addWidget(self.open_query_button)
+        query_buttons.addWidget(self.reply_button)
+        box = QVBoxLayout(self.queries_box)
+        box.addWidget(self.queries_title)
+        box.addWidget(self.queries_hint)
+        box.addWidget(self.queries)
+        box.addLayout(query_buttons)
+        self.queries_box.hide()  # shown only when there is a query
+
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_conversation_button)
         buttons.addWidget(self.new_activity_button)
@@ -189,6 +288,7 @@ class HomePage(QScrollArea):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addLayout(buttons)
+        layout.addWidget(self.queries_box)
         layout.addLayout(tiles)
         layout.addSpacing(6)
         layout.addLayout(lower)
@@ -225,6 +325,15 @@ class HomePage(QScrollArea):
         self.no_barriers.setText(self.tr("No barriers logged yet this week."))
         self.follow_ups_title.setText(self.tr("Follow-ups due"))
         self.follow_ups.setAccessibleName(self.tr("Follow-ups due"))
+        self.queries_hint.setText(self.tr("Your coordinator asked about these records. Open one, change what "
+                                          "needs changing and save: your edit is the answer."))
+        self.queries.setAccessibleName(self.tr("Queries for you"))
+        self.queries.setAccessibleDescription(self.tr("Press Enter to open the record and answer by editing it."))
+        self.open_query_button.setText(self.tr("&Open and edit"))
+        self.open_query_button.setAccessibleName(self.tr("Open the record the query is about"))
+        self.reply_button.setText(self.tr("Re&ply…"))
+        self.reply_button.setAccessibleName(self.tr("Reply to your coordinator"))
+        self.reply_button.setToolTip(self.tr("Add a short reply as well as, or instead of, an edit"))
         self.setAccessibleName(self.tr("My week"))
         self.show_summary(self.summary)
 
@@ -255,6 +364,7 @@ class HomePage(QScrollArea):
             tile.set(value, caption)
         self._show_barriers(summary.top_barriers)
         self._show_follow_ups(summary.follow_ups)
+        self._show_queries(summary.queries)
 
     def _captions(self) -> tuple[str, ...]:
         return (
@@ -318,12 +428,120 @@ class HomePage(QScrollArea):
         self._fit_follow_ups()
 
     def _fit_follow_ups(self) -> None:
-        """As tall as its lines, so a short list is not a large empty box."""
-        rows = self.follow_ups.count()
-        height = sum(self.follow_ups.sizeHintForRow(r) for r in range(rows)) + 2 * self.follow_ups.frameWidth() + 6
-        self.follow_ups.setFixedHeight(max(height, self.fontMetrics().height() * 2))
+        _fit(self.follow_ups)
+
+    # -- queries for you ------------------------------------------------------------------------
+    def _show_queries(self, queries: list[QueryForYou]) -> None:
+        keep = self.queries.currentItem().data(Qt.ItemDataRole.UserRole) if self.queries.currentItem() else None
+        self.queries.clear()
+        waiting = sum(1 for q in queries if not q.answered)
+        self.queries_title.setText(self.tr("&Queries for you ({n})").format(n=waiting) if waiting
+                                   else self.tr("&Queries for you"))
+        for query in queries:
+            item = QListWidgetItem(self.query_text(query))
+            item.setData(Qt.ItemDataRole.UserRole, query)
+            item.setToolTip(self.tr("Press Enter to open the record"))
+            self.queries.addItem(item)
+            if keep is not None and keep.review_id == query.review_id:
+                self.queries.setCurrentItem(item)
+        if self.queries.currentItem() is None and queries:
+            self.queries.setCurrentRow(0)
+        self.queries_box.setVisible(bool(queries))
+        _fit(self.queries)
+        self._query_buttons()
+
+    def query_text(self, query: QueryForYou) -> str:
+        what = (self.tr("Conversation") if query.kind == "conversation" else
+                self.tr("Outreach activity") if query.kind == "outreach_activity" else self.tr("Barrier"))
+        day = when_text(query.occurred_at)
+        record = self.tr("{what} on {day}, {where}").format(what=what, day=day, where=query.neighbourhood) \
+            if query.neighbourhood else self.tr("{what} on {day}").format(what=what, day=day)
+        if query.answered:
+            text = self.tr("Answered, waiting for your coordinator: {record}\n“{question}”").format(
+                record=record, question=query.question)
+        else:
+            text = self.tr("{record}\nYour coordinator asks: “{question}”").format(record=record, question=query.question)
+        if query.reply:
+            text += "\n" + self.tr("You replied: “{reply}”").format(reply=query.reply)
+        return text
+
+    def _query_buttons(self) -> None:
+        item = self.queries.currentItem()
+        query = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        self.open_query_button.setEnabled(query is not None and query.kind in FORM_KINDS)
+        self.reply_button.setEnabled(query is not None)
+
+    def _open_query(self, item: QListWidgetItem | None) -> None:
+        query = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if query is None:
+            return
+        if query.kind == "conversation":
+            self.open_conversation.emit(query.record_id)
+        elif query.kind == "outreach_activity":
+            self.open_activity.emit(query.record_id)
+        else:
+            self._tell(self.tr("A barrier logged on its own cannot be edited here: use Reply to answer."))
+
+    def reply(self) -> None:
+        """Read the query's thread on the worker, then open the reply box."""
+        item = self.queries.currentItem()
+        query = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if query is None:
+            return
+        if self.reply_dialog is not None and self.reply_dialog.isVisible():
+            self.reply_dialog.activateWindow()
+            return
+        self.worker.submit(lambda store: (store.reviews.get(query.review_id), person_id(store)),
+                           lambda got: self._open_reply(query, *got),
+                           lambda exc: self._tell(self.tr("The query could not be read: {why}").format(why=exc)))
+
+    def _open_reply(self, query: QueryForYou, review: Any, me: str | None) -> None:
+        from ..coordinator.review_dialog import ReviewDialog, note_author
+
+        record = self.query_text(query).split("\n", 1)[0]
+        dialog = ReviewDialog(self.window(), note_kind="reply", about=record, notes=review.notes,
+                              who=lambda note: note_author(note, {}, me), text=self._unsent.get(query.review_id, ""))
+        dialog.submitted.connect(lambda text: self._send_reply(dialog, query, text))
+        dialog.rejected.connect(lambda: self._keep_unsent(dialog, query))
+        self.reply_dialog = dialog
+        dialog.show()
+        dialog.activateWindow()
+        self.reply_dialog_opened.emit(dialog)
+
+    def _keep_unsent(self, dialog: Any, query: QueryForYou) -> None:
+        text = dialog.comment.toPlainText()
+        if text.strip():
+            self._unsent[query.review_id] = text
+            self._tell(self.tr("Your reply was not sent. What you typed is kept: press Reply again to finish it."))
+        else:
+            self._unsent.pop(query.review_id, None)
+
+    def _send_reply(self, dialog: Any, query: QueryForYou, text: str) -> None:
+        from ..coordinator.review_dialog import reply_with
+
+        def sent(_review: Any) -> None:
+            self._unsent.pop(query.review_id, None)
+            dialog.accept()
+            self._tell(self.tr("Reply kept. Your coordinator sees it after your next sync."))
+            self.refresh()  # written on the worker's connection: the window's store events do not see it
+
+        self.worker.submit(lambda store: reply_with(store, query.review_id, text), sent,
+                           lambda exc: dialog.show_problem(
+                               self.tr("Your reply could not be saved: {why}. It is still here; try again.").format(why=exc)))
+
+    def _tell(self, message: str) -> None:
+        self.queries_notice.setText(message)
+        self.queries_notice.setAccessibleName(message)
+        self.queries_notice.setVisible(bool(message))
 
     def _open_follow_up(self, item: QListWidgetItem) -> None:
         record_id = item.data(Qt.ItemDataRole.UserRole)
         if record_id:
             self.open_conversation.emit(record_id)
+
+
+def _fit(items: QListWidget) -> None:
+    """As tall as its lines, so a short list is not a large empty box."""
+    rows = items.count()
+    height = sum(items.sizeHintForRow(r) for r in range(rows)) + 2 * items.frameWidth() + 6
+    items.setFixedHeight(max(height, items.fontMetrics().height() * 2))

@@ -1,0 +1,162 @@
+"""A champion's "Queries for you" on Home, over a real encrypted store and the real window.
+
+The reviews arrive as a sync stores them (``apply_remote``, with the coordinator's note author);
+the champion opens the record from Home by keyboard, sees the question at the top of the form,
+answers by editing, and Home then shows the query as answered. A reply goes through the same
+comment box as the coordinator's query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from champions.coordinator.review import derive_review_state
+from champions.domain import Review, ReviewNote
+from champions.domain.samples import SampleGenerator
+from champions.sync.enrolment import IDENTITY_KEY
+
+from .conftest import make_window, settle
+from .coordinator.conftest import identity
+
+WAIT = 20_000
+
+
+def enrol_as(store: Any, person: str) -> None:
+    store.settings.set(IDENTITY_KEY, {**identity("champion"), "person_id": person, "person_name": "Amina Khan"})
+
+
+def queried(store: Any, record: Any, text: str) -> Review:
+    """The coordinator's query as the champion's sync stores it."""
+    note = ReviewNote(note_kind="query", text=text, author_id="coord-1")
+    return store.reviews.apply_remote(Review.of(record, "queried", note, author_id="coord-1", rev=1))
+
+
+def records(store: Any, author: str) -> tuple[Any, Any]:
+    gen = SampleGenerator(seed=5, reference=store.reference, author_id=author, org_id="org-1")
+    talk = store.conversations.save(next(gen.conversations(1)))
+    stall = store.activities.save(next(gen.activities(1)))
+    return talk, stall
+
+
+def open_home(qtbot: Any, store: Any) -> Any:
+    window = make_window(qtbot, store)
+    settle(qtbot, window)
+    return window
+
+
+def test_a_query_is_listed_opened_answered_by_editing(qtbot: Any, store: Any) -> None:
+    enrol_as(store, "amina")
+    talk, _stall = records(store, "amina")
+    others, _ = records(store, "ben")
+    queried(store, talk, "Which pharmacy did you signpost to?")
+    queried(store, others, "Not for Amina")
+    window = open_home(qtbot, store)
+    try:
+        home = window.home
+        assert home.queries_box.isVisible()
+        assert home.queries_title.text() == "&Queries for you (1)"
+        assert home.queries.count() == 1  # Ben's query never shows here
+        text = home.queries.item(0).text()
+        assert "Your coordinator asks: “Which pharmacy did you signpost to?”" in text
+        place = store.reference.label("neighbourhood", talk.neighbourhood)
+        assert text.startswith(f"Conversation on {talk.occurred_at.astimezone().strftime('%a %d %b %Y, %H:%M')}, {place}")
+
+        # Enter on the query opens the conversation in its form, with the question on top.
+        home.queries.setFocus()
+        qtbot.keyClick(home.queries, Qt.Key.Key_Return)
+        form = window.dialogs[-1]
+        assert form.record_id == talk.id and not form.is_new
+        qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
+        assert "Your coordinator asks: “Which pharmacy did you signpost to?”" in form.query_banner.text()
+
+        # The answer is an edit, saved with Ctrl+S.
+        form.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
+        form.notes.setFocus()
+        qtbot.keyClicks(form.notes, " Signposted to Boots on Grange Road.")
+        qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert not form.isVisible(), form.summary.text()
+        edited = store.conversations.get(talk.id)
+        assert edited.rev > talk.rev and edited.notes.endswith("Signposted to Boots on Grange Road.")
+        assert derive_review_state(store.reviews.for_subject(talk.id), edited.rev) == "answered"
+        qtbot.waitUntil(lambda: home.queries.item(0).text().startswith("Answered, waiting for your coordinator"),
+                        timeout=WAIT)
+        assert home.queries_title.text() == "&Queries for you"
+
+        # Opened again, the form says it is answered.
+        qtbot.keyClick(home.queries, Qt.Key.Key_Return)
+        again = window.dialogs[-1]
+        qtbot.waitUntil(lambda: again.query_banner.isVisible(), timeout=WAIT)
+        assert "You have edited this since" in again.query_banner.text()
+        again.reject()
+    finally:
+        window.shutdown()
+
+
+def test_a_reply_is_added_to_the_thread(qtbot: Any, store: Any) -> None:
+    enrol_as(store, "amina")
+    talk, _ = records(store, "amina")
+    review = queried(store, talk, "When was this?")
+    window = open_home(qtbot, store)
+    try:
+        home = window.home
+        opened: list[Any] = []
+        home.reply_dialog_opened.connect(opened.append)
+        home.queries.setCurrentRow(0)
+        qtbot.mouseClick(home.reply_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: bool(opened) and opened[0].isVisible(), timeout=WAIT)
+        box = opened[0]
+        thread = box.thread.toPlainText()
+        assert "The coordinator asked, " in thread and "When was this?" in thread
+        qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
+        assert box.isVisible() and box.problem.text() == "Write your reply to the coordinator."
+        qtbot.keyClicks(box.comment, "Tuesday morning, at the market")
+        qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT)
+        stored = store.reviews.get(review.id)
+        assert [(n.note_kind, n.text) for n in stored.notes] == [
+            ("query", "When was this?"), ("reply", "Tuesday morning, at the market")]
+        assert (stored.state, stored.subject_rev) == (review.state, review.subject_rev)  # the hub's rule
+        qtbot.waitUntil(lambda: "You replied: “Tuesday morning, at the market”" in home.queries.item(0).text(),
+                        timeout=WAIT)
+    finally:
+        window.shutdown()
+
+
+def test_a_query_about_an_activity_asks_for_its_form(qtbot: Any, store: Any) -> None:
+    enrol_as(store, "amina")
+    _talk, stall = records(store, "amina")
+    queried(store, stall, "How many leaflets?")
+    window = open_home(qtbot, store)
+    try:
+        home = window.home
+        assert home.queries.item(0).text().startswith("Outreach activity on ")
+        home.queries.setFocus()
+        home.queries.setCurrentRow(0)
+        with qtbot.waitSignal(home.open_activity, timeout=WAIT) as asked:
+            qtbot.keyClick(home.open_query_button, Qt.Key.Key_Space)
+        assert asked.args == [stall.id]
+    finally:
+        window.shutdown()
+
+
+def test_no_queries_no_section_and_no_banner(qtbot: Any, store: Any) -> None:
+    talk, _ = records(store, "amina")
+    queried(store, talk, "Not enrolled yet")  # no enrolment: nobody to show it to
+    window = open_home(qtbot, store)
+    try:
+        assert not window.home.queries_box.isVisible()
+        enrol_as(store, "amina")
+        store.reviews.apply_remote(Review.of(talk, "reviewed", author_id="coord-1", rev=2))
+        window.refresh()
+        settle(qtbot, window)
+        assert not window.home.queries_box.isVisible()  # reviewed: nothing to answer
+        form = window.open_conversation(talk.id)
+        qtbot.wait(300)
+        assert not form.query_banner.isVisible()
+        form.reject()
+    finally:
+        window.shutdown()
