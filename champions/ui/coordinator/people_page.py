@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QDate, QDateTime, QLocale, QModelIndex, QPersistentModelIndex, Qt, QTime
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 
 INVITE_ROLES = ("champion", "coordinator")
 CODE_SCALE = 3.0  # the invite code is read aloud or copied off the screen: make it big
+STALE_S = 60  # showing the page again after this long asks the hub again
 REVOKED_GREY = "#5f6b7a"  # a revoked laptop reads as past, still 5.6:1 on white
 
 
@@ -200,11 +201,11 @@ class PeopleModel(QAbstractTableModel):
             return last_sync_text(row.last_sync, self.now())
         return _tr("Revoked") if row.revoked else _tr("Can sync")
 
-    def refresh_times(self) -> None:
-        """“today” becomes “yesterday” after midnight: redraw the times without asking the hub."""
+    def retranslate(self) -> None:
+        """Headers and cells in the new language (and “today” redrawn, which may be “yesterday” by now)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self.rows:
-            column = COLUMNS.index("last_sync")
-            self.dataChanged.emit(self.index(0, column), self.index(len(self.rows) - 1, column))
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
 
 
 class HubSession:
@@ -529,6 +530,7 @@ class PeoplePage(QWidget):
         self.revoke_button.setText(self.tr("&Revoke device…"))
         self.revoke_button.setAccessibleName(self.tr("Revoke the selected device"))
         self.message.setAccessibleName(self.tr("Problem"))
+        self.model.retranslate()
         self._show_status()
         if self.invite_dialog is not None:
             self.invite_dialog.retranslate()
@@ -546,6 +548,13 @@ class PeoplePage(QWidget):
                 when=last_sync_text(self.loaded_at))
         self.status.setText(text)
         self.status.setAccessibleName(text)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Coming back to the page asks the hub again: laptops sync and enrol while it is hidden."""
+        super().showEvent(event)
+        stale = self.loaded_at is not None and datetime.now(timezone.utc) - self.loaded_at > timedelta(seconds=STALE_S)
+        if stale and not self.loading:
+            self.refresh()
 
     def problem_text(self, exc: BaseException) -> str:
         """The plain sentence for a problem with the hub (never a traceback)."""

@@ -7,6 +7,7 @@ end-to-end tests' laptops, syncing with the real engine. The page is driven by k
 
 from __future__ import annotations
 
+import socket
 import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -62,7 +63,7 @@ def test_the_list_shows_each_champions_laptop_with_its_last_sync(qtbot, qtmodelt
     amina = laptops("Amina")
     amina.store.conversations.save(next(amina.samples.conversations(1)))
     amina.sync()
-    laptops("Ben")  # enrolled, never synced
+    ben = laptops("Ben")  # enrolled, never synced
     page = open_page(qtbot, coordinator)
     assert not page.message.isVisible()
     qtmodeltester.check(page.model)
@@ -81,6 +82,13 @@ def test_the_list_shows_each_champions_laptop_with_its_last_sync(qtbot, qtmodelt
     # the full time is in the tooltip
     tip = page.model.data(page.model.index(0, COLUMNS.index("last_sync")), Qt.ItemDataRole.ToolTipRole)
     assert tip and str(now.year) in tip
+
+    # Ben syncs while the coordinator is on another page; coming back a while later asks the hub again
+    page.hide()
+    ben.sync()
+    page.loaded_at -= timedelta(minutes=2)
+    page.show()
+    qtbot.waitUntil(lambda: cells(page)[1]["last_sync"].startswith("today "), timeout=WAIT)
 
 
 def test_last_sync_in_plain_words() -> None:
@@ -225,6 +233,39 @@ def test_a_stopped_hub_is_a_plain_message_and_the_window_stays_responsive(qtbot,
     qtbot.waitUntil(lambda: dialog.message.text().startswith("Champions cannot reach the hub"), timeout=WAIT)
     assert not dialog.result.isVisible() and dialog.make_button.isEnabled()
     dialog.reject()
+
+
+def test_a_hub_that_never_answers_leaves_the_window_responsive(qtbot, coordinator, hub):  # noqa: F811
+    """A connection that opens but never answers (a dead proxy, a hung hub) must not freeze the window."""
+    from champions.sync import credentials
+    from champions.sync.enrolment import IDENTITY_KEY, current_identity
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # the kernel completes the connection; nobody ever reads or answers
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    identity = current_identity(coordinator)
+    credentials.save_token(url, identity.device_id, credentials.load_token(identity.hub_url, identity.device_id))
+    coordinator.settings.set(IDENTITY_KEY, {**coordinator.settings.get(IDENTITY_KEY), "hub_url": url})
+    page = PeoplePage(coordinator, client_factory=lambda ident, token: HubClient(
+        ident.hub_url, token, timeout=(2.0, 2.0), retries=0), load_now=False)
+    qtbot.addWidget(page, before_close_func=lambda w: w.shutdown())
+    page.show()
+    ticks: list[float] = []
+    timer = QTimer(page)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(20)
+    started = time.monotonic()
+    qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+    assert time.monotonic() - started < 0.5 and page.status.text() == "Asking the hub…"
+    qtbot.waitUntil(lambda: page.message.isVisible(), timeout=WAIT)
+    timer.stop()
+    silent.close()
+    assert time.monotonic() - started >= 1.9  # it really waited for the hub...
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 40 and max(gaps) < 0.25, gaps  # ...while the window kept running
+    # (urllib3 reports a read timeout with no retries left as a failed connection: the client's offline sentence)
+    assert page.message.text().startswith("Champions cannot reach the hub right now")
 
 
 def test_on_a_champions_laptop_the_hub_says_only_a_coordinator_can(qtbot, store, hub):  # noqa: F811
