@@ -1,0 +1,102 @@
+"""The review flow through the real windows and a real hub: the coordinator sends a query from the
+Submissions page by keyboard, the champion's sync brings it to Home, she opens the record from there
+and answers by editing, and after both sync the coordinator's list says "Query answered"; marked
+reviewed there, it leaves the champion's Home after her next sync.
+
+The syncs are the real engine's ``run_once`` on the same store the window shows (what the Sync
+page's button runs), so the pages learn of the pulled records from the store's own change events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.ui.conftest import make_window, settle
+from tests.ui.coordinator.test_submissions import cell, choose, wait_listed
+
+WAIT = 30_000
+
+
+def activate(qtbot: Any, window: Any) -> None:
+    """Keyboard shortcuts reach only the active window; two are open here."""
+    with qtbot.waitActive(window):
+        window.raise_()
+        window.activateWindow()
+
+
+def test_a_query_sent_from_the_window_reaches_the_champion_and_the_answer_returns(
+        qtbot: Any, hub: Any, laptops: Any) -> None:
+    amina, cora = laptops("Amina"), laptops("Cora", "coordinator")
+    talk = amina.store.conversations.save(next(amina.samples.conversations(1)))
+    assert amina.sync().accepted == 1
+    cora.sync()
+
+    desk = make_window(qtbot, cora.store)
+    home = None
+    try:
+        # The coordinator picks Amina's conversation in Submissions and sends a query.
+        qtbot.keyClick(desk, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+        page = desk.pages["submissions"]
+        wait_listed(qtbot, page)
+        row = page.model.row_of(talk.id)
+        assert row >= 0 and cell(page, row, "review") == "Not reviewed"
+        page.table.setFocus()
+        page.table.selectRow(row)
+        qtbot.keyClick(page.table, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: page.review_dialog is not None and page.review_dialog.isVisible(), timeout=WAIT)
+        box = page.review_dialog
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is box.comment)
+        qtbot.keyClicks(box.comment, "Which pharmacy did you signpost to?")
+        qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT)
+        qtbot.waitUntil(lambda: cell(page, page.model.row_of(talk.id), "review") == "Query sent", timeout=WAIT)
+        assert cora.sync().accepted == 1
+
+        # Amina's sync brings it to her Home; Enter opens the conversation with the question on top.
+        amina.sync()
+        home = make_window(qtbot, amina.store)
+        settle(qtbot, home)
+        queries = home.home.queries
+        assert home.home.queries_box.isVisible() and queries.count() == 1
+        assert "Your coordinator asks: “Which pharmacy did you signpost to?”" in queries.item(0).text()
+        queries.setFocus()
+        qtbot.keyClick(queries, Qt.Key.Key_Return)
+        form = home.dialogs[-1]
+        assert form.record_id == talk.id
+        qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
+        assert "Which pharmacy did you signpost to?" in form.query_banner.text()
+        form.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
+        form.notes.setFocus()
+        qtbot.keyClicks(form.notes, " Signposted to Boots on Grange Road.")
+        qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert not form.isVisible(), form.summary.text()
+        qtbot.waitUntil(lambda: queries.item(0).text().startswith("Answered, waiting for your coordinator"),
+                        timeout=WAIT)
+        assert amina.sync().accepted == 1
+
+        # The coordinator's sync brings the edit: the list says the query is answered.
+        activate(qtbot, desk)
+        cora.sync()
+        qtbot.waitUntil(lambda: cell(page, page.model.row_of(talk.id), "review") == "Query answered", timeout=WAIT)
+        wait_listed(qtbot, page)
+        choose(qtbot, page, page.filters.review, 4)  # Query answered
+        assert page.model.ids() == [talk.id]
+        assert cora.store.conversations.get(talk.id).notes.endswith("Signposted to Boots on Grange Road.")
+
+        # Marked reviewed, it leaves Amina's queries after her next sync.
+        page.table.setFocus()
+        page.table.selectRow(0)
+        qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+        qtbot.waitUntil(lambda: page.model.ids() == [], timeout=WAIT)
+        assert cora.sync().accepted == 1
+        amina.sync()
+        qtbot.waitUntil(lambda: not home.home.queries_box.isVisible(), timeout=WAIT)
+        assert amina.store.reviews.for_subject(talk.id).state == "reviewed"
+    finally:
+        if home is not None:
+            home.shutdown()
+        desk.shutdown()
