@@ -30,6 +30,8 @@ _STATUS = {
     "proposed": QT_TRANSLATE_NOOP("AssetStatus", "Proposed, waiting for the coordinator"),
     "inactive": QT_TRANSLATE_NOOP("AssetStatus", "No longer running"),
 }
+# The coordinator is the one who checks a proposal: the words say what to do with it.
+_STATUS_FOR_COORDINATOR = {**_STATUS, "proposed": QT_TRANSLATE_NOOP("AssetStatus", "Proposed: check it, then publish")}
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ class AssetTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[AssetRow] = []
+        self._status_words = _STATUS
+
+    def set_coordinator(self, coordinator: bool) -> None:
+        """A coordinator reads "Proposed: check it, then publish" where a champion reads "waiting"."""
+        self._status_words = _STATUS_FOR_COORDINATOR if coordinator else _STATUS
+        if self._rows:
+            last = len(ASSET_COLUMNS) - 1
+            self.dataChanged.emit(self.index(0, last), self.index(len(self._rows) - 1, last))
 
     def set_rows(self, rows: list[AssetRow]) -> None:
         self.beginResetModel()
@@ -103,7 +113,7 @@ class AssetTableModel(QAbstractTableModel):
             return row.id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             if index.column() == len(ASSET_COLUMNS) - 1:
-                return QCoreApplication.translate("AssetStatus", _STATUS.get(row.status, row.status))
+                return QCoreApplication.translate("AssetStatus", self._status_words.get(row.status, row.status))
             return row.cells[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.description or None
@@ -111,3 +121,7 @@ class AssetTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> AssetRow | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, asset_id: str | None) -> int:
+        """The row showing this asset, or -1 (to keep the selection on it after a refresh)."""
+        return next((n for n, r in enumerate(self._rows) if r.id == asset_id), -1)
