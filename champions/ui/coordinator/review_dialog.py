@@ -100,7 +100,7 @@ class ReviewDialog(QDialog):
     submitted = Signal(str)
 
     def __init__(self, parent: QWidget | None, *, note_kind: str, about: str, notes: Sequence[ReviewNote] = (),
-                 who: Callable[[ReviewNote], str] | None = None, text: str = "") -> None:
+                 who: Callable[[ReviewNote], str] | None = None, text: str = "", state: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
         self.note_kind = note_kind
@@ -115,6 +115,13 @@ class ReviewDialog(QDialog):
         self.about.setWordWrap(True)
         self.about.setTextFormat(Qt.TextFormat.PlainText)
         self.about.setAccessibleName(self.tr("The record: {about}").format(about=about))
+        font = self.about.font()
+        font.setBold(True)
+        self.about.setFont(font)
+        self.state = QLabel(self.tr("Review so far: {state}").format(state=state))
+        self.state.setObjectName("reviewState")
+        self.state.setAccessibleName(self.state.text())
+        self.state.setVisible(bool(state))
 
         self.thread_label = QLabel(self.tr("&Earlier comments:"))
         self.thread = QTextBrowser()
@@ -169,10 +176,11 @@ class ReviewDialog(QDialog):
         buttons.addWidget(self.send_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
+        layout.addWidget(self.state)
         layout.addWidget(self.thread_label)
         layout.addWidget(self.thread, 2)
         layout.addWidget(self.comment_label)
-        layout.addWidget(self.comment, 3)
+        layout.addWidget(self.comment, 2)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
         QWidget.setTabOrder(self.comment, self.send_button)

@@ -57,6 +57,7 @@ from .submissions_model import (
     KIND_NAMES,
     KIND_ROLE,
     REVIEW_NAMES,
+    REVIEW_ROLE,
     SubmissionsModel,
     champion_label,
 )
@@ -583,21 +584,24 @@ class SubmissionsPage(QWidget):
             self.review_dialog.activateWindow()
             return
         kind, record_id, about = target
+        state = submissions_tr(REVIEW_NAMES.get(self.table.currentIndex().data(REVIEW_ROLE), "Not reviewed"))
 
         def read(store: Any) -> tuple[Review | None, str | None]:
             me = store.settings.get(IDENTITY_KEY)
             return store.reviews.for_subject(record_id), me.get("person_id") if isinstance(me, dict) else None
 
-        self.worker.submit(read, lambda got: self._open_query(kind, record_id, about, *got),
+        self.worker.submit(read, lambda got: self._open_query(kind, record_id, about, state, *got),
                            lambda exc: self._tell(self.tr("The record's review could not be read: {why}").format(why=exc)))
 
-    def _open_query(self, kind: str, record_id: str, about: str, review: Review | None, me: str | None) -> None:
+    def _open_query(self, kind: str, record_id: str, about: str, state: str, review: Review | None,
+                    me: str | None) -> None:
         if self._closed:
             return
         notes = review.notes if review is not None and not review.deleted else []
         names = self.champion_names
         dialog = ReviewDialog(self.window(), note_kind="query", about=about, notes=notes,
-                              who=lambda note: note_author(note, names, me), text=self._unsent.get(record_id, ""))
+                              who=lambda note: note_author(note, names, me), text=self._unsent.get(record_id, ""),
+                              state=state)
         dialog.submitted.connect(lambda text: self._send_query(dialog, kind, record_id, about, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, record_id))
         self.review_dialog = dialog

@@ -37,6 +37,7 @@ from ..workers import StoreWorker
 
 TOP_BARRIERS = 5
 FOLLOW_UPS_SHOWN = 8
+QUERIES_SHOWN = 5  # rows before the list scrolls, so Home's figures stay in view
 FOLLOW_UP_AHEAD = timedelta(days=7)
 FOLLOW_UP_OVERDUE = timedelta(days=14)  # older ones have surely been dealt with
 FOLLOW_UP_LOOKBACK = timedelta(days=120)
@@ -238,6 +239,8 @@ class HomePage(QScrollArea):
         self.queries.setObjectName("queries")
         self.queries.setWordWrap(True)
         self.queries.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.queries.setSpacing(3)  # a query is two or three lines: keep each apart from the next
+        self.queries.setAlternatingRowColors(True)
         self.queries_title.setBuddy(self.queries)
         self.queries.itemActivated.connect(self._open_query)
         self.queries.currentItemChanged.connect(lambda *_: self._query_buttons())
@@ -252,6 +255,7 @@ class HomePage(QScrollArea):
         self.queries_notice.hide()
         query_buttons = QHBoxLayout()
         query_buttons.addWidget(self.queries_notice, 1)
+        query_buttons.addStretch(1)
         query_buttons.addWidget(self.open_query_button)
         query_buttons.addWidget(self.reply_button)
         box = QVBoxLayout(self.queries_box)
@@ -433,6 +437,7 @@ class HomePage(QScrollArea):
     # -- queries for you ------------------------------------------------------------------------
     def _show_queries(self, queries: list[QueryForYou]) -> None:
         keep = self.queries.currentItem().data(Qt.ItemDataRole.UserRole) if self.queries.currentItem() else None
+        self.queries_title.setFont(self.barriers_title.font())  # the window scales the section titles it knows
         self.queries.clear()
         waiting = sum(1 for q in queries if not q.answered)
         self.queries_title.setText(self.tr("&Queries for you ({n})").format(n=waiting) if waiting
@@ -447,7 +452,7 @@ class HomePage(QScrollArea):
         if self.queries.currentItem() is None and queries:
             self.queries.setCurrentRow(0)
         self.queries_box.setVisible(bool(queries))
-        _fit(self.queries)
+        _fit(self.queries, QUERIES_SHOWN)
         self._query_buttons()
 
     def query_text(self, query: QueryForYou) -> str:
@@ -540,8 +545,8 @@ class HomePage(QScrollArea):
             self.open_conversation.emit(record_id)
 
 
-def _fit(items: QListWidget) -> None:
-    """As tall as its lines, so a short list is not a large empty box."""
-    rows = items.count()
-    height = sum(items.sizeHintForRow(r) for r in range(rows)) + 2 * items.frameWidth() + 6
+def _fit(items: QListWidget, most: int | None = None) -> None:
+    """As tall as its lines (up to ``most`` rows, then it scrolls), so a short list is not a large empty box."""
+    rows = items.count() if most is None else min(items.count(), most)
+    height = sum(items.sizeHintForRow(r) + 2 * items.spacing() for r in range(rows)) + 2 * items.frameWidth() + 6
     items.setFixedHeight(max(height, items.fontMetrics().height() * 2))
