@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -60,6 +60,9 @@ class DeprivationImportDialog(QDialog):
         self.choose_button.setObjectName("primaryButton")
         self.outcome = QLabel()
         self.outcome.setObjectName("deprivationOutcome")
+        bold = self.outcome.font()
+        bold.setBold(True)  # the answer to "what did it do?" stands out from the explanation
+        self.outcome.setFont(bold)
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.outcome.hide()
@@ -82,7 +85,9 @@ class DeprivationImportDialog(QDialog):
         self.choose_button.clicked.connect(lambda: self.import_path())
         self.retranslate()
         self.show_current()
-        self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
+        # Wrapped labels ask for little width and then lack height: size from the font instead.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+        self.setMinimumHeight(self.fontMetrics().height() * 24)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Import deprivation file"))
@@ -119,7 +124,7 @@ class DeprivationImportDialog(QDialog):
                 else self.tr("In use: {file}, {rows} postcode sectors, imported {when}."))
         self.current.setText(text.format(
             file=info.get("source", ""), rows=self.locale().toString(int(info.get("rows", 0))),
-            when=self.locale().toString(when.toLocalTime(), QLocale.FormatType.ShortFormat)))
+            when=self.locale().toString(when.toLocalTime(), self.tr("d MMM yyyy, HH:mm"))))
 
     def choose_path(self) -> Path | None:
         chooser = self._choose_path or file_dialog_chooser(self)

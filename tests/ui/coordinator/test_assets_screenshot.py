@@ -1,0 +1,112 @@
+"""A screenshot of the Assets page on a coordinator's laptop at 1366x768: the curation actions at work.
+
+The demo data, on a laptop enrolled as a coordinator (so the page shows Publish, Edit… and the
+imports and exports), with a champion's proposal selected and the Open Referral UK examples just
+imported. Like ``test_submissions_screenshot.py``: under Xvfb when installed (else offscreen), in a
+child process with its own QApplication; with CHAMPIONS_SAVE_SCREENSHOTS=1 the PNGs go to
+docs/screenshots/, otherwise to the test's folder. Run as a script it is the child.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLES = REPO / "tests" / "coordinator" / "data" / "oruk" / "examples"
+SHOTS = ("assets-coordinator.png", "deprivation-import.png")
+SIZE = (1366, 768)
+
+
+def take_screenshots(out: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+    from PySide6.QtGui import QColor, QPainter
+
+    from champions.domain import CommunityAsset
+    from champions.store import open_default
+    from champions.sync.enrolment import IDENTITY_KEY
+    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+    from tests.ui.coordinator.conftest import identity
+
+    app = make_application()
+    apply_style(app)
+    store = open_default(demo=True)
+    fill_demo(store)
+    store.settings.set(IDENTITY_KEY, identity("coordinator"))
+    store.assets.save(CommunityAsset(
+        name="Coffee and jabs at St Mary's", status="proposed", author_id="amina",
+        description="Coffee morning with a practice nurse on the first Tuesday of the month; no appointment needed.",
+        opening_times="First Tue 10:00-12:00", languages=["en", "ur"]))
+
+    def wait(until, extra_ms: int = 300) -> None:  # noqa: ANN001
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not until():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            time.sleep(0.02)
+        assert until(), "the page never settled"
+        end = QDeadlineTimer(extra_ms)
+        while not end.hasExpired():
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.01)
+
+    window = build_window(store, demo=True)
+    window.resize(*SIZE)
+    window.show()
+    window.go_to("assets")
+    page = window.assets
+    wait(lambda: page.model.rowCount() > 0 and not window.worker.is_busy())
+    assert page.coordinator
+    page.set_path_chooser(lambda _purpose: EXAMPLES)
+    page.import_open_referral()
+    wait(lambda: page.run is None and page.message is not None)
+    page.message.accept()
+    wait(lambda: not window.worker.is_busy() and page.model.row_of("ac148810-d857-441c-9679-408f346de14b") >= 0)
+    page.table.setFocus()
+    page.table.selectRow(0)  # the proposal: proposals come first
+    wait(lambda: page.publish_button.isEnabled())
+    assert window.grab().save(str(out / "assets-coordinator.png"))
+
+    csv = Path(os.environ["CHAMPIONS_DATA_DIR"]) / "wirral_imd.csv"  # not beside the screenshots
+    csv.write_text("postcode,lsoa21cd,imd_decile\nCH41 5AB,E01007101,1\nCH41 6CD,E01007102,1\nCH44 5EF,E01007201,6\n"
+                   "CH44 7GH,E01007202,12\n", encoding="utf-8")
+    dialog = page.import_deprivation()
+    dialog.import_path(csv)
+    wait(lambda: dialog.result is not None)
+    # The dialog over the page, as the coordinator sees it (drawn here: Xvfb has no window manager).
+    shot = window.grab()
+    painter = QPainter(shot)
+    painter.fillRect(shot.rect(), QColor(0, 0, 0, 60))
+    picture = dialog.grab()
+    painter.drawPixmap((shot.width() - picture.width()) // 2, (shot.height() - picture.height()) // 2, picture)
+    painter.end()
+    assert shot.save(str(out / "deprivation-import.png"))
+    dialog.close()
+    window.shutdown()
+    window.close()
+    store.close()
+
+
+def test_assets_coordinator_screenshot(tmp_path: Path) -> None:
+    from tests.ui.test_screenshot import _display, _not_blank
+
+    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
+    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
+    out.mkdir(parents=True, exist_ok=True)
+    with _display() as display:
+        env = dict(os.environ)
+        env.update(display)
+        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
+        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # the demo needs no keyring
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
+        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
+                                timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for name in SHOTS:
+        _not_blank(out / name)
+
+
+if __name__ == "__main__":
+    take_screenshots(Path(sys.argv[1]))
