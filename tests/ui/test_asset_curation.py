@@ -283,6 +283,7 @@ def test_editing_an_asset_keeps_what_the_form_does_not_show(qtbot: Any, window: 
     QTest.keyClick(page.table, Qt.Key.Key_Return)  # Enter opens it
     dialog = page.dialog
     assert dialog is not None and dialog.isVisible() and dialog.asset.id == asset.id
+    assert [d for d in page.findChildren(type(dialog)) if d.isVisible()] == [dialog]  # one, however Enter arrives
     qtbot.waitUntil(dialog.isActiveWindow)
     assert dialog.windowTitle() == "Edit a community asset"
     assert (dialog.name.text(), dialog.opening_times.text()) == (asset.name, asset.opening_times)

@@ -55,6 +55,8 @@ class AssetsPage(QWidget):
     data_changed = Signal()
     #: A coordinator's import or export ended (its ``RunResult``), after its message is shown.
     curation_finished = Signal(str, object)
+    #: A deprivation file was imported (its ``DeprivationImport``): the Dashboard should load again.
+    deprivation_imported = Signal(object)
 
     def __init__(self, store: Any, worker: StoreWorker, parent: QWidget | None = None, *,
                  coordinator: bool | None = None, choose_path: PathChooser | None = None) -> None:
@@ -366,6 +368,7 @@ class AssetsPage(QWidget):
         from ..coordinator.deprivation_import import DeprivationImportDialog
 
         self.deprivation_dialog = DeprivationImportDialog(self.store, self, choose_path=self._choose_path)
+        self.deprivation_dialog.imported.connect(self.deprivation_imported)
         self.deprivation_dialog.open()
         return self.deprivation_dialog
 

@@ -80,7 +80,8 @@ def test_a_generated_file_gives_the_dashboard_its_deciles(qtbot: Any, coordinato
     assert dialog.current.text() == ("No deprivation file has been imported yet: conversations are reported "
                                      "without a decile.")
     old_data = dashboard.data
-    dialog.imported.connect(lambda _report: dashboard.reload())  # what the window wires (see the report)
+    page = coordinator_window.assets
+    page.deprivation_imported.connect(lambda _report: dashboard.reload())  # what the window is to wire
     result = import_by_keyboard(qtbot, dialog)
     core20 = sum(1 for v in deciles.values() if v <= 2)
     assert dialog.outcome.text() == (f"{5 * len(districts)} postcodes imported: {len(districts)} postcode districts "
