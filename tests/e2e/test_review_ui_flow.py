@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import make_window, settle
 from tests.ui.coordinator.test_submissions import cell, choose, wait_listed
+from tests.ui.test_queries_for_you import answer_from_home
 
 WAIT = 30_000
 
@@ -62,18 +63,8 @@ def test_a_query_sent_from_the_window_reaches_the_champion_and_the_answer_return
         queries = home.home.queries
         assert home.home.queries_box.isVisible() and queries.count() == 1
         assert "Your coordinator asks: “Which pharmacy did you signpost to?”" in queries.item(0).text()
-        queries.setFocus()
-        qtbot.keyClick(queries, Qt.Key.Key_Return)
-        form = home.dialogs[-1]
-        assert form.record_id == talk.id
-        qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
-        assert "Which pharmacy did you signpost to?" in form.query_banner.text()
-        form.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
-        form.notes.setFocus()
-        qtbot.keyClicks(form.notes, " Signposted to Boots on Grange Road.")
-        qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-        assert not form.isVisible(), form.summary.text()
+        answer_from_home(qtbot, home, talk.id, "Which pharmacy did you signpost to?",
+                         " Signposted to Boots on Grange Road.")
         qtbot.waitUntil(lambda: queries.item(0).text().startswith("Answered, waiting for your coordinator"),
                         timeout=WAIT)
         assert amina.sync().accepted == 1

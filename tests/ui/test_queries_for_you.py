@@ -20,6 +20,7 @@ from champions.sync.enrolment import IDENTITY_KEY
 
 from .conftest import make_window, settle
 from .coordinator.conftest import identity
+from .test_shell import _clipped, big_text  # noqa: F401 - the 200% font fixture
 
 WAIT = 20_000
 
@@ -39,6 +40,25 @@ def records(store: Any, author: str) -> tuple[Any, Any]:
     talk = store.conversations.save(next(gen.conversations(1)))
     stall = store.activities.save(next(gen.activities(1)))
     return talk, stall
+
+
+def answer_from_home(qtbot: Any, window: Any, record_id: str, question: str, addition: str) -> Any:
+    """Enter on the first query opens its form with the question on top; type at the end of the notes, Ctrl+S."""
+    queries = window.home.queries
+    queries.setFocus()
+    qtbot.keyClick(queries, Qt.Key.Key_Return)
+    form = window.dialogs[-1]
+    assert form.record_id == record_id and not form.is_new
+    qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
+    assert f"Your coordinator asks: “{question}”" in form.query_banner.text()
+    form.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
+    form.notes.setFocus()
+    qtbot.keyClick(form.notes, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form.notes, addition)
+    qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not form.isVisible(), form.summary.text()
+    return form
 
 
 def open_home(qtbot: Any, store: Any) -> Any:
@@ -64,21 +84,9 @@ def test_a_query_is_listed_opened_answered_by_editing(qtbot: Any, store: Any) ->
         place = store.reference.label("neighbourhood", talk.neighbourhood)
         assert text.startswith(f"Conversation on {talk.occurred_at.astimezone().strftime('%a %d %b %Y, %H:%M')}, {place}")
 
-        # Enter on the query opens the conversation in its form, with the question on top.
-        home.queries.setFocus()
-        qtbot.keyClick(home.queries, Qt.Key.Key_Return)
-        form = window.dialogs[-1]
-        assert form.record_id == talk.id and not form.is_new
-        qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
-        assert "Your coordinator asks: “Which pharmacy did you signpost to?”" in form.query_banner.text()
-
-        # The answer is an edit, saved with Ctrl+S.
-        form.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and form.isAncestorOf(QApplication.focusWidget()))
-        form.notes.setFocus()
-        qtbot.keyClicks(form.notes, " Signposted to Boots on Grange Road.")
-        qtbot.keyClick(form.notes, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-        assert not form.isVisible(), form.summary.text()
+        # Enter opens the conversation with the question on top; the answer is an edit, saved with Ctrl+S.
+        answer_from_home(qtbot, window, talk.id, "Which pharmacy did you signpost to?",
+                         " Signposted to Boots on Grange Road.")
         edited = store.conversations.get(talk.id)
         assert edited.rev > talk.rev and edited.notes.endswith("Signposted to Boots on Grange Road.")
         assert derive_review_state(store.reviews.for_subject(talk.id), edited.rev) == "answered"
@@ -158,5 +166,25 @@ def test_no_queries_no_section_and_no_banner(qtbot: Any, store: Any) -> None:
         qtbot.wait(300)
         assert not form.query_banner.isVisible()
         form.reject()
+    finally:
+        window.shutdown()
+
+
+def test_queries_fit_at_200_percent_text(qtbot: Any, big_text: Any, store: Any) -> None:  # noqa: F811
+    enrol_as(store, "amina")
+    talk, stall = records(store, "amina")
+    queried(store, talk, "Which pharmacy did you signpost to? The record says a referral was made but not where to.")
+    queried(store, stall, "How many leaflets went out, roughly?")
+    window = open_home(qtbot, store)
+    try:
+        assert window.size().toTuple() == (1366, 768)
+        assert window.home.queries.count() == 2
+        assert _clipped(window) == []
+        queries = window.home.queries
+        settle(qtbot, window)
+        qtbot.wait(50)  # the list's second fit, once its rows are wrapped at its width
+        last = queries.visualItemRect(queries.item(1))
+        assert not queries.verticalScrollBar().isVisible()  # both queries whole, without scrolling
+        assert last.bottom() <= queries.viewport().height(), (last, queries.viewport().height())
     finally:
         window.shutdown()

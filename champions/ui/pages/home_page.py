@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListView,
     QListWidgetItem,
     QProgressBar,
     QPushButton,
@@ -241,6 +242,8 @@ class HomePage(QScrollArea):
         self.queries.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.queries.setSpacing(3)  # a query is two or three lines: keep each apart from the next
         self.queries.setAlternatingRowColors(True)
+        self.queries.setResizeMode(QListView.ResizeMode.Adjust)  # wrapped lines re-wrap as Home narrows
+        self.queries.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.queries_title.setBuddy(self.queries)
         self.queries.itemActivated.connect(self._open_query)
         self.queries.currentItemChanged.connect(lambda *_: self._query_buttons())
@@ -303,6 +306,11 @@ class HomePage(QScrollArea):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
         self._relayout_tiles()
+        if self.queries_box.isVisible():
+            QTimer.singleShot(0, self._fit_queries)  # once the list has its new width and its lines re-wrapped
+
+    def _fit_queries(self) -> None:
+        _fit(self.queries, QUERIES_SHOWN)
 
     def _relayout_tiles(self) -> None:
         """Five tiles in a row when there is room, otherwise in rows of two or three."""
@@ -452,7 +460,8 @@ class HomePage(QScrollArea):
         if self.queries.currentItem() is None and queries:
             self.queries.setCurrentRow(0)
         self.queries_box.setVisible(bool(queries))
-        _fit(self.queries, QUERIES_SHOWN)
+        self._fit_queries()
+        QTimer.singleShot(0, self._fit_queries)  # again once the rows are laid out at the list's width
         self._query_buttons()
 
     def query_text(self, query: QueryForYou) -> str:
@@ -548,5 +557,10 @@ class HomePage(QScrollArea):
 def _fit(items: QListWidget, most: int | None = None) -> None:
     """As tall as its lines (up to ``most`` rows, then it scrolls), so a short list is not a large empty box."""
     rows = items.count() if most is None else min(items.count(), most)
-    height = sum(items.sizeHintForRow(r) + 2 * items.spacing() for r in range(rows)) + 2 * items.frameWidth() + 6
+    if rows and items.wordWrap():  # a row's height depends on the list's width: ask the laid-out view
+        last = items.visualItemRect(items.item(rows - 1))
+        content = last.bottom() + 1 + items.verticalScrollBar().value() + items.spacing()
+    else:
+        content = sum(items.sizeHintForRow(r) + 2 * items.spacing() for r in range(rows))
+    height = content + 2 * items.frameWidth() + 6
     items.setFixedHeight(max(height, items.fontMetrics().height() * 2))

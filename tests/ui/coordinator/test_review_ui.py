@@ -19,7 +19,7 @@ from champions.ui.coordinator.review_dialog import ReviewDialog
 from champions.ui.coordinator.submissions_model import REVIEW_ROLE
 from champions.ui.coordinator.submissions_page import SubmissionsPage
 
-from ..test_shell import _focusable, _owner
+from ..test_shell import _clipped, _focusable, _owner, big_text  # noqa: F401 - the 200% font fixture
 from .conftest import WAIT
 from .test_submissions import cell, choose, close, make_page, wait_listed
 
@@ -188,3 +188,22 @@ def test_the_review_buttons_are_reached_by_tab_and_named(qtbot: Any, page: Submi
 def test_without_a_selection_the_buttons_wait(qtbot: Any, page: SubmissionsPage) -> None:
     page.table.clearSelection()
     assert not page.mark_button.isEnabled() and not page.query_button.isEnabled()
+
+
+def test_the_query_box_fits_at_200_percent_text(qtbot: Any, big_text: Any, desk_store: Any) -> None:  # noqa: F811
+    shown, events = make_page(qtbot, desk_store)
+    try:
+        with qtbot.waitActive(shown):
+            shown.activateWindow()
+        select(qtbot, shown, first_row(shown, "conversation"))
+        dialog = open_query_box(qtbot, shown)
+        qtbot.keyClick(dialog.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # the message shows too
+        assert dialog.problem.isVisible()
+        assert _clipped(dialog) == []
+        minimum = dialog.minimumSizeHint()
+        assert minimum.width() <= 1366 and minimum.height() <= 768
+        assert dialog.width() <= 1366 and dialog.height() <= 768
+        assert _clipped(shown) == []  # the page's new buttons too
+        dialog.reject()
+    finally:
+        close(shown, events)
