@@ -46,8 +46,15 @@ def database_url(args: argparse.Namespace) -> str:
     return url_for_data_dir(folder)
 
 
+#: Engines a command opened; ``main`` closes their pooled connections when the command ends, so
+#: a command run in-process (champions.hub.testing.HubCli) leaves no file open behind it: a
+#: ``restore`` afterwards would rightly call the database "open in another program".
+_opened: list[Engine] = []
+
+
 def open_engine(args: argparse.Namespace) -> Engine:
     engine = make_engine(database_url(args))
+    _opened.append(engine)
     migrate(engine)
     return engine
 
@@ -370,6 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"champions-hub has already upgraded it, this older one cannot use it: install that version or newer, "
               f"or restore a backup made before the upgrade.", file=sys.stderr)
         return 3
+    finally:
+        while _opened:
+            _opened.pop().dispose()
 
 
 if __name__ == "__main__":
