@@ -2,7 +2,9 @@
 
 Kept apart from ``submissions_page`` so registering costs a start-up nothing: the page (and
 numpy with it) is imported only when the coordinator first opens it, as the Dashboard is.
-``install.py`` calls ``add_submissions`` right after adding the Dashboard.
+``install.py`` calls ``add_submissions`` right after adding the Dashboard. A sync writes on its own
+connection, whose changes the window's ``events`` never hear: the page also listens for the sync
+controller's ``data_changed`` when sync is plugged in by the time the page is built.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ def add_submissions(pages: Any, names: dict[str, str]) -> None:
 
         page = SubmissionsPage(window.store, window.events, champion_names=names)
         pages.submissions = page
+        controller = getattr(window, "sync_controller", None)
+        if controller is not None:  # what a sync pulls (the answer to a query) is read in as it arrives
+            controller.data_changed.connect(page.refresh)
         shutdown = window.shutdown
 
         def shutdown_with_page() -> None:

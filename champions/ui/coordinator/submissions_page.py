@@ -445,6 +445,10 @@ class SubmissionsPage(QWidget):
         self._stale = True
         self._reload_timer.start()
 
+    def refresh(self) -> None:
+        """A sync brought records (written on the sync's own connection, which ``events`` does not hear)."""
+        self._store_changed(None)
+
     def _reload_if_shown(self) -> None:
         if self.isVisible() and self._stale and not self._loading:
             self.reload()
