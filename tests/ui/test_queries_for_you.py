@@ -144,7 +144,13 @@ def test_a_query_about_an_activity_asks_for_its_form(qtbot: Any, store: Any) -> 
         assert home.queries.item(0).text().startswith("Outreach activity on ")
         home.queries.setFocus()
         home.queries.setCurrentRow(0)
-        with qtbot.waitSignal(home.open_activity, timeout=WAIT) as asked:
+        qtbot.keyClick(home.open_query_button, Qt.Key.Key_Space)  # the window's own opener
+        form = window.dialogs[-1]
+        assert type(form).__name__ == "ActivityForm" and form.record_id == stall.id
+        qtbot.waitUntil(lambda: form.query_banner.isVisible(), timeout=WAIT)
+        assert "How many leaflets?" in form.query_banner.text()
+        form.reject()
+        with qtbot.waitSignal(home.open_activity, timeout=WAIT) as asked:  # once the window connects the signal
             qtbot.keyClick(home.open_query_button, Qt.Key.Key_Space)
         assert asked.args == [stall.id]
     finally:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QMetaMethod, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -492,7 +492,12 @@ class HomePage(QScrollArea):
         if query.kind == "conversation":
             self.open_conversation.emit(query.record_id)
         elif query.kind == "outreach_activity":
-            self.open_activity.emit(query.record_id)
+            if self.isSignalConnected(QMetaMethod.fromSignal(self.open_activity)):
+                self.open_activity.emit(query.record_id)
+            else:  # a window that has not connected the signal: its own opener, as the Sync page does
+                opener = getattr(self.window(), "open_activity", None)
+                if opener is not None:
+                    opener(query.record_id)
         else:
             self._tell(self.tr("A barrier logged on its own cannot be edited here: use Reply to answer."))
 
