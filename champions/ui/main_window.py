@@ -168,7 +168,8 @@ class MainWindow(QMainWindow):
     def _make_assets(self) -> QWidget:
         from .pages.assets_page import AssetsPage
 
-        return AssetsPage(self.store, self.worker)
+        # The demo shows a coordinator's actions; otherwise the page looks at the enrolment itself.
+        return AssetsPage(self.store, self.worker, coordinator=True if self.demo else None)
 
     @property
     def conversations(self) -> ConversationsPage:
@@ -326,6 +327,9 @@ class MainWindow(QMainWindow):
 
     def _connect_page(self, key: str, page: Any) -> None:
         """A lazily built page's signals, as soon as it exists."""
+        if key == "assets":
+            self._connect_assets(page)
+            return
         opener = {"conversations": self.open_conversation, "outreach": self.open_activity}.get(key)
         if opener is None:
             return
@@ -333,6 +337,19 @@ class MainWindow(QMainWindow):
         page.open_requested.connect(lambda record_id, o=opener: o(record_id))
         page.delete_requested.connect(lambda record_id, p=page: self.delete_record(p, record_id))
         page.model.page_failed.connect(self._job_failed)
+
+    def _connect_assets(self, page: Any) -> None:
+        """A coordinator's import writes through its own worker's store: tell the lists, the counts and sync."""
+
+        def imported() -> None:
+            self.refresh()
+            controller = getattr(self, "sync_controller", None)
+            if controller is not None:
+                controller.sync_now(automatic=True)
+
+        page.data_changed.connect(imported)
+        # The Dashboard reads the deciles when it loads.
+        page.deprivation_imported.connect(lambda _result: self.dashboard.reload() if self.is_built("dashboard") else None)
 
     def retranslate(self) -> None:
         title = self.tr("Champions")
@@ -525,6 +542,8 @@ class MainWindow(QMainWindow):
     # -- closing ------------------------------------------------------------------------
     def shutdown(self) -> None:
         """Stop background work and let go of the store's notifications; the caller closes the store."""
+        if self.is_built("assets"):
+            self.assets.shutdown()  # cancels a coordinator's import or export and stops its thread
         self.events.close()
         self.worker.close()
         self.counter.close()

@@ -86,4 +86,5 @@ def test_proposing_an_asset_explains_problems_and_keeps_what_was_typed(qtbot: An
 
     settle(qtbot, window)
     assert names(page)[0] == "Coffee and jabs"  # proposals first, for the champion to see
-    assert page.model.index(0, 5).data() == "Proposed, waiting for the coordinator"
+    # The demo is a coordinator's window: the proposal waits for them to publish it.
+    assert page.model.index(0, 5).data() == "Proposed: check it, then publish"

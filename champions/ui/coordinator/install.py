@@ -1,10 +1,10 @@
 """Put the coordinator's pages in the main window when this device belongs to a coordinator.
 
-The Dashboard appears when the enrolment (``champions.sync.enrolment``) says coordinator or
-admin, and in ``--demo`` so a newcomer sees what a coordinator gets. A device enrolled while
-the app runs gets it as soon as the enrolment is saved: the sync controller's ``enrolled``
-signal when sync is installed, and otherwise the next change to the store (the first records
-pulled) makes it look again.
+The Dashboard, Submissions, Champions and devices, and Shared lists appear when the
+enrolment (``champions.sync.enrolment``) says coordinator or admin, and in ``--demo`` so a
+newcomer sees what a coordinator gets. A device enrolled while the app runs gets them as soon
+as the enrolment is saved: the sync controller's ``enrolled`` signal when sync is installed,
+and otherwise the next change to the store (the first records pulled) makes it look again.
 
 Startup stays light: the role is read from the store's settings directly (not through
 ``champions.sync``, which would import the HTTP client), and the Dashboard (numpy, QtCharts)
@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from .lists_entry import add_shared_lists
+from .people_entry import add_people
 from .submissions_entry import add_submissions
 
 if TYPE_CHECKING:
@@ -79,6 +81,8 @@ class CoordinatorPages:
         names = {identity.person_id: identity.person_name} if identity is not None else {}
         self.window.add_lazy_page(DASHBOARD, dashboard_title, lambda: self._build_dashboard(names))
         add_submissions(self, names)
+        add_people(self)
+        add_shared_lists(self)
         self.installed = True
         return True
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
+from .lazy_entry import add_lazy_coordinator_page
+
 if TYPE_CHECKING:
     from .lists_page import SharedListsPage
 
@@ -23,20 +25,10 @@ def shared_lists_title() -> str:
 
 def add_shared_lists(pages: Any) -> None:
     """Add the page to ``pages.window`` (built on first use); its worker stops when the window shuts down."""
-    window = pages.window
 
-    def build() -> SharedListsPage:
+    def make(window: Any) -> SharedListsPage:
         from .lists_page import SharedListsPage
 
-        page = SharedListsPage(window.store, window.events)
-        pages.shared_lists = page
-        shutdown = window.shutdown
+        return SharedListsPage(window.store, window.events)
 
-        def shutdown_with_page() -> None:
-            page.shutdown()
-            shutdown()
-
-        window.shutdown = shutdown_with_page
-        return page
-
-    window.add_lazy_page(SHARED_LISTS, shared_lists_title, build)
+    add_lazy_coordinator_page(pages, SHARED_LISTS, shared_lists_title, make)

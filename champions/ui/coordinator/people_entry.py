@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
 
+from .lazy_entry import add_lazy_coordinator_page
+
 if TYPE_CHECKING:
     from .people_page import PeoplePage
 
@@ -19,25 +21,15 @@ PEOPLE = "people"
 
 def people_title() -> str:
     """The navigation's name before the page is built: the page's own ``nav_title``."""
-    return QCoreApplication.translate("PeoplePage", "Champions and devices")
+    return QCoreApplication.translate("PeoplePage", "People")
 
 
 def add_people(pages: Any) -> None:
     """Add the page to ``pages.window`` (built on first use); its worker stops when the window shuts down."""
-    window = pages.window
 
-    def build() -> PeoplePage:
+    def make(window: Any) -> PeoplePage:
         from .people_page import PeoplePage
 
-        page = PeoplePage(window.store)
-        pages.people = page
-        shutdown = window.shutdown
+        return PeoplePage(window.store)
 
-        def shutdown_with_page() -> None:
-            page.shutdown()
-            shutdown()
-
-        window.shutdown = shutdown_with_page
-        return page
-
-    window.add_lazy_page(PEOPLE, people_title, build)
+    add_lazy_coordinator_page(pages, PEOPLE, people_title, make)

@@ -513,10 +513,11 @@ class PeoplePage(QWidget):
     # -- text -------------------------------------------------------------------------
 
     def nav_title(self) -> str:
-        return self.tr("Champions and devices")
+        """Short: the navigation must fit a 1366-pixel screen at 200% text; the heading says it all."""
+        return self.tr("People")
 
     def retranslate(self) -> None:
-        self.title.setText(self.nav_title())
+        self.title.setText(self.tr("Champions and devices"))
         self.subtitle.setText(self.tr(
             "Everyone connected to your organisation's hub and their laptops. Make an invite code to connect "
             "a new champion or a new laptop; revoke a laptop that is lost or no longer used."))

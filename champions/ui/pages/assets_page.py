@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.asset_table import AssetTableModel, search_assets
+from ..widgets.flow_layout import FlowLayout
 from ..widgets.propose_asset_dialog import ProposeAssetDialog
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
@@ -108,17 +109,16 @@ class AssetsPage(QWidget):
         self.curation_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.coordinator_bar = QWidget()
         self.coordinator_bar.setObjectName("coordinatorActions")
-        bar = QHBoxLayout(self.coordinator_bar)
+        # One row of buttons that wraps (at 200% text on a 1366-pixel screen it does), so none is cut off.
+        bar = FlowLayout(self.coordinator_bar)
         bar.setContentsMargins(0, 0, 0, 0)
-        for button in (self.import_button, self.export_button, self.deprivation_button):
+        for button in (self.publish_button, self.edit_button, self.import_button, self.export_button,
+                       self.deprivation_button):
             bar.addWidget(button)
-        bar.addWidget(self.curation_label, 1)
 
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addStretch(1)
-        header.addWidget(self.publish_button)
-        header.addWidget(self.edit_button)
         header.addWidget(self.propose_button)
         search = QHBoxLayout()
         search.addWidget(self.search_label)
@@ -126,6 +126,7 @@ class AssetsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.coordinator_bar)
+        layout.addWidget(self.curation_label)
         layout.addLayout(search)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.details)
@@ -165,6 +166,7 @@ class AssetsPage(QWidget):
         self.model.set_coordinator(coordinator)
         for widget in (self.publish_button, self.edit_button, self.coordinator_bar):
             widget.setVisible(coordinator)
+        self.curation_label.setVisible(coordinator)
         self._update_actions()
 
     def retranslate(self) -> None:

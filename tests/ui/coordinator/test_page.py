@@ -20,8 +20,24 @@ from ..test_shell import _clipped, _focusable, _owner, big_text  # noqa: F401 - 
 from .conftest import WAIT, fill, identity, wait_idle
 
 
+COORDINATOR_PAGES = {"dashboard": "Dashboard", "submissions": "Submissions", "people": "People",
+                     "shared_lists": "Shared lists"}
+
+
 def nav_keys(window: Any) -> list[str]:
     return [window.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(window.nav.count())]
+
+
+def test_each_coordinator_page_opens_from_the_keyboard_and_closes_with_the_window(qtbot: Any, desk_store: Any) -> None:
+    window = make_window(qtbot, desk_store)
+    try:
+        for number, key in enumerate(COORDINATOR_PAGES, start=6):
+            assert not window.is_built(key)
+            qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number), Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(lambda k=key: window.is_built(k) and window.stack.currentWidget() is window.pages[k], timeout=WAIT)
+            assert window.pages[key].isVisible()
+    finally:
+        window.shutdown()  # each built page's worker stops with it (a leaked thread fails the run)
 
 
 @pytest.mark.parametrize("role, shown", [("coordinator", True), ("admin", True), ("champion", False)])
@@ -33,10 +49,13 @@ def test_the_dashboard_is_for_coordinators(qtbot: Any, role: str, shown: bool) -
         try:
             assert ("dashboard" in nav_keys(window)) is shown
             assert ("dashboard" in window.pages) is shown
+            assert bool(set(COORDINATOR_PAGES) & set(nav_keys(window))) is shown
             if shown:
                 assert window.nav.item(nav_keys(window).index("dashboard")).text() == "Dashboard"
                 assert window.page_actions["dashboard"].shortcut().toString() == "Ctrl+6"
                 assert "&6 Dashboard" in [a.text() for a in window.go_menu.actions()]
+                assert nav_keys(window)[5:] == list(COORDINATOR_PAGES)
+                assert [window.nav.item(i).text() for i in range(5, 9)] == list(COORDINATOR_PAGES.values())
         finally:
             window.shutdown()
     finally:

@@ -1,0 +1,33 @@
+"""A coordinator page's place in the main window: a navigation row now, the page when first shown.
+
+Each page's ``*_entry`` module names its page and title and calls ``add_lazy_coordinator_page``;
+only the builder imports the page itself, so registering costs start-up nothing (numpy, the
+HTTP client and the page's widgets load when the coordinator first opens it). A built page's
+``shutdown`` (its worker) runs when the window shuts down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+
+def add_lazy_coordinator_page(pages: Any, key: str, title: Callable[[], str], make: Callable[[Any], QWidget]) -> None:
+    """Add ``make(window)`` as page ``key`` of ``pages.window``, built on first use and kept as ``pages.<key>``."""
+    window = pages.window
+
+    def build() -> QWidget:
+        page = make(window)
+        setattr(pages, key, page)
+        shutdown = window.shutdown
+
+        def shutdown_with_page() -> None:
+            page.shutdown()  # type: ignore[attr-defined]
+            shutdown()
+
+        window.shutdown = shutdown_with_page
+        return page
+
+    window.add_lazy_page(key, title, build)
