@@ -1,7 +1,7 @@
 """A screenshot of the Assets page on a coordinator's laptop at 1366x768: the curation actions at work.
 
-The demo data, on a laptop enrolled as a coordinator (so the page shows Publish, Edit… and the
-imports and exports), with a champion's proposal selected and the Open Referral UK examples just
+The demo window, which is a coordinator's (so the page shows Publish, Edit… and the imports
+and exports), with a champion's proposal selected and the Open Referral UK examples just
 imported. Like ``test_submissions_screenshot.py``: under Xvfb when installed (else offscreen), in a
 child process with its own QApplication; with CHAMPIONS_SAVE_SCREENSHOTS=1 the PNGs go to
 docs/screenshots/, otherwise to the test's folder. Run as a script it is the child.
@@ -10,7 +10,6 @@ docs/screenshots/, otherwise to the test's folder. Run as a script it is the chi
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,15 +26,12 @@ def take_screenshots(out: Path) -> None:
 
     from champions.domain import CommunityAsset
     from champions.store import open_default
-    from champions.sync.enrolment import IDENTITY_KEY
     from champions.ui.app import apply_style, build_window, fill_demo, make_application
-    from tests.ui.coordinator.conftest import identity
 
     app = make_application()
     apply_style(app)
     store = open_default(demo=True)
     fill_demo(store)
-    store.settings.set(IDENTITY_KEY, identity("coordinator"))
     store.assets.save(CommunityAsset(
         name="Coffee and jabs at St Mary's", status="proposed", author_id="amina",
         description="Coffee morning with a practice nurse on the first Tuesday of the month; no appointment needed.",
@@ -90,22 +86,9 @@ def take_screenshots(out: Path) -> None:
 
 
 def test_assets_coordinator_screenshot(tmp_path: Path) -> None:
-    from tests.ui.test_screenshot import _display, _not_blank
+    from tests.ui.shots import shoot_in_child
 
-    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
-    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
-    out.mkdir(parents=True, exist_ok=True)
-    with _display() as display:
-        env = dict(os.environ)
-        env.update(display)
-        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
-        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # the demo needs no keyring
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
-                                timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for name in SHOTS:
-        _not_blank(out / name)
+    shoot_in_child(__file__, tmp_path, SHOTS)
 
 
 if __name__ == "__main__":

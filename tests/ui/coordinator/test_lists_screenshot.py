@@ -1,20 +1,16 @@
 """A screenshot of the Shared lists page in the demo window at 1366x768: the barriers, one added, one retired.
 
 Like ``test_submissions_screenshot.py``: under Xvfb when installed (else offscreen), in a child
-process with its own QApplication. The page is added to the window with ``add_shared_lists``,
-the line ``install.py`` is to call. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNG goes to
+process with its own QApplication. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNG goes to
 docs/screenshots/, otherwise to the test's folder. Run as a script it is the child.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
 SHOTS = ("shared-lists.png",)
 SIZE = (1366, 768)
 
@@ -26,7 +22,7 @@ def take_screenshots(out: Path) -> None:
     from champions.domain.list_editing import next_position
     from champions.store import open_default
     from champions.ui.app import apply_style, build_window, fill_demo, make_application
-    from champions.ui.coordinator.lists_entry import SHARED_LISTS, add_shared_lists
+    from champions.ui.coordinator.lists_entry import SHARED_LISTS
 
     app = make_application()
     apply_style(app)
@@ -46,7 +42,6 @@ def take_screenshots(out: Path) -> None:
             time.sleep(0.01)
 
     window = build_window(store, demo=True)
-    add_shared_lists(window.coordinator_pages)
     window.resize(*SIZE)
     window.show()
     window.go_to(SHARED_LISTS)
@@ -67,22 +62,9 @@ def take_screenshots(out: Path) -> None:
 
 
 def test_shared_lists_screenshot(tmp_path: Path) -> None:
-    from tests.ui.test_screenshot import _display, _not_blank
+    from tests.ui.shots import shoot_in_child
 
-    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
-    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
-    out.mkdir(parents=True, exist_ok=True)
-    with _display() as display:
-        env = dict(os.environ)
-        env.update(display)
-        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
-        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # the demo needs no keyring
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
-                                timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for name in SHOTS:
-        _not_blank(out / name)
+    shoot_in_child(__file__, tmp_path, SHOTS)
 
 
 if __name__ == "__main__":

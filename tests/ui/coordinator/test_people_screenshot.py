@@ -2,21 +2,19 @@
 
 Like ``test_submissions_screenshot.py``: under Xvfb when installed (else offscreen), in a child
 process with its own QApplication. The child runs a hub, enrols a coordinator's laptop (the token
-in an in-memory keyring backend) and a few champions' laptops, and adds the page to the window
-the way ``install.py`` will. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNGs go to docs/screenshots/,
+in an in-memory keyring backend) and a few champions' laptops, and opens the page the window
+gives a coordinator. With CHAMPIONS_SAVE_SCREENSHOTS=1 the PNGs go to docs/screenshots/,
 otherwise to the test's folder. Run as a script it is the child.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
 SHOTS = ("people-and-devices.png", "invite-code.png")
 SIZE = (1366, 768)
 
@@ -67,7 +65,7 @@ def take_screenshots(out: Path) -> None:
     from champions.store import open_default
     from champions.sync.enrolment import enrol
     from champions.ui.app import apply_style, build_window, make_application
-    from champions.ui.coordinator.people_entry import PEOPLE, add_people
+    from champions.ui.coordinator.people_entry import PEOPLE
     from tests.conftest import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())
@@ -106,7 +104,6 @@ def take_screenshots(out: Path) -> None:
         window.resize(*SIZE)
         window.move(0, 0)
         window.show()
-        add_people(window.coordinator_pages)  # what install.py is to do after add_submissions
         window.go_to(PEOPLE)
         page = window.pages[PEOPLE]
         wait(lambda: page.loaded_at is not None and not page.is_busy(), 600)
@@ -137,21 +134,9 @@ def take_screenshots(out: Path) -> None:
 
 
 def test_people_screenshots(tmp_path: Path) -> None:
-    from tests.ui.test_screenshot import _display, _not_blank
+    from tests.ui.shots import shoot_in_child
 
-    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
-    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
-    out.mkdir(parents=True, exist_ok=True)
-    with _display() as display:
-        env = dict(os.environ)
-        env.update(display)
-        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-        result = subprocess.run([sys.executable, __file__, str(out)], env=env, capture_output=True, text=True,
-                                timeout=240)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for name in SHOTS:
-        _not_blank(out / name)
+    shoot_in_child(__file__, tmp_path, SHOTS, keyring_backend=None, timeout=240)
 
 
 if __name__ == "__main__":

@@ -9,14 +9,11 @@ docs/screenshots/, otherwise to the test's folder. Run as a script it is the chi
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[3]
 SHOTS = ("review-submissions-states.png", "review-query-dialog.png", "queries-for-you.png", "review-query-banner.png")
 SIZE = (1366, 768)
 COORDINATOR = "0193c0de-c00d-7000-8000-00000000c0de"
@@ -176,23 +173,10 @@ def take_screenshots(out: Path, work: Path) -> None:
 
 
 def test_review_screenshots(tmp_path: Path) -> None:
-    from tests.ui.test_screenshot import _display, _not_blank
+    from tests.ui.shots import shoot_in_child
 
-    save_for_docs = os.environ.get("CHAMPIONS_SAVE_SCREENSHOTS") == "1"
-    out = REPO / "docs" / "screenshots" if save_for_docs else tmp_path / "shots"
-    out.mkdir(parents=True, exist_ok=True)
     (tmp_path / "work").mkdir()
-    with _display() as display:
-        env = dict(os.environ)
-        env.update(display)
-        env["CHAMPIONS_DATA_DIR"] = str(tmp_path / "data")
-        env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"  # unencrypted stores need no keyring
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
-        result = subprocess.run([sys.executable, __file__, str(out), str(tmp_path / "work")], env=env,
-                                capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr[-3000:]
-    for name in SHOTS:
-        _not_blank(out / name)
+    shoot_in_child(__file__, tmp_path, SHOTS, str(tmp_path / "work"))
 
 
 if __name__ == "__main__":
