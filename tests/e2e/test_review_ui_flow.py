@@ -70,6 +70,7 @@ def test_a_query_sent_from_the_window_reaches_the_champion_and_the_answer_return
         qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT)
         qtbot.waitUntil(lambda: cell(page, page.model.row_of(talk.id), "review") == "Query sent", timeout=WAIT)
+        assert desk_sync.debounce.isActive()  # it would go by itself shortly, as a saved record does
         assert sync(qtbot, desk, desk_sync).accepted == 1
 
         # Amina's sync brings it to her Home; Enter opens the conversation with the question on top.

@@ -36,6 +36,12 @@ def add_submissions(pages: Any, names: dict[str, str]) -> None:
         controller = getattr(window, "sync_controller", None)
         if controller is not None:  # what a sync pulls (the answer to a query) is read in as it arrives
             controller.data_changed.connect(page.refresh)
+        # A review is written on the page's worker connection, which the window's events do not hear:
+        # count it as waiting, and send it shortly, as a saved record is.
+        if hasattr(window, "refresh_counts"):
+            page.review_saved.connect(lambda _id: window.refresh_counts())
+        if controller is not None:
+            page.review_saved.connect(lambda _id: (controller.refresh(), controller.debounce.start()))
         shutdown = window.shutdown
 
         def shutdown_with_page() -> None:

@@ -202,6 +202,7 @@ class SubmissionsPage(QWidget):
     loaded = Signal()  # the records were read (again)
     filtered = Signal(int)  # the current filter's list is shown: how many records
     opened = Signal(object)  # the form or view opened for a record
+    review_saved = Signal(str)  # a review was written (on the worker's connection): the record's id
 
     def __init__(self, store: Any, events: Any = None, *, champion_names: Mapping[str, str] | None = None,
                  review_states: ReviewStates = stored_review_states, today: Callable[[], date] = date.today,
@@ -575,7 +576,7 @@ class SubmissionsPage(QWidget):
             return
         kind, record_id, about = target
         self._write(lambda store: review_with(store, kind, record_id, "reviewed"),
-                    lambda _review: self._reviewed(self.tr("Marked as reviewed: {about}.").format(about=about)),
+                    lambda review: self._reviewed(review, self.tr("Marked as reviewed: {about}.").format(about=about)),
                     lambda exc: self._tell(self.tr("It could not be marked reviewed: {why}").format(why=exc)))
 
     def send_query(self) -> None:
@@ -623,10 +624,10 @@ class SubmissionsPage(QWidget):
     def _send_query(self, dialog: ReviewDialog, kind: str, record_id: str, about: str, text: str) -> None:
         note = ReviewNote(note_kind="query", text=text)
 
-        def sent(_review: Review) -> None:
+        def sent(review: Review) -> None:
             self._unsent.pop(record_id, None)
             dialog.accept()
-            self._reviewed(self.tr("Query sent: {about}. The champion sees it after their next sync.").format(about=about))
+            self._reviewed(review, self.tr("Query sent: {about}. The champion sees it after their next sync.").format(about=about))
 
         def failed(exc: BaseException) -> None:
             dialog.show_problem(self.tr("The query could not be saved: {why}. It is still here; try again.").format(why=exc))
@@ -648,9 +649,10 @@ class SubmissionsPage(QWidget):
 
         self.worker.submit(job, finish(done), finish(failed))
 
-    def _reviewed(self, message: str) -> None:
+    def _reviewed(self, review: Review, message: str) -> None:
         """Say what was done and read the list again, so the Review column and filter show it."""
         self._tell(message)
+        self.review_saved.emit(review.subject_id)
         self._stale = True
         if self._loading:
             self._reload_timer.start()
