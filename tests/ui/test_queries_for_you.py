@@ -122,7 +122,9 @@ def test_a_reply_is_added_to_the_thread(qtbot: Any, store: Any) -> None:
         qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
         assert box.isVisible() and box.problem.text() == "Write your reply to the coordinator."
         qtbot.keyClicks(box.comment, "Tuesday morning, at the market")
-        qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        with qtbot.waitSignal(home.reply_saved, timeout=WAIT) as saved:
+            qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert saved.args == [review.id]
         qtbot.waitUntil(lambda: not box.isVisible(), timeout=WAIT)
         stored = store.reviews.get(review.id)
         assert [(n.note_kind, n.text) for n in stored.notes] == [

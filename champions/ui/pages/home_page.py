@@ -184,6 +184,7 @@ class HomePage(QScrollArea):
     open_conversation = Signal(str)
     open_activity = Signal(str)
     reply_dialog_opened = Signal(object)  # the reply box, once the thread is read
+    reply_saved = Signal(str)  # a reply was written on the worker's connection (no store event): the review id
 
     def __init__(self, store: Any, worker: StoreWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -543,6 +544,7 @@ class HomePage(QScrollArea):
             dialog.accept()
             self._tell(self.tr("Reply kept. Your coordinator sees it after your next sync."))
             self.refresh()  # written on the worker's connection: the window's store events do not see it
+            self.reply_saved.emit(query.review_id)
 
         self.worker.submit(lambda store: reply_with(store, query.review_id, text), sent,
                            lambda exc: dialog.show_problem(
