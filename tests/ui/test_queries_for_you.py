@@ -20,7 +20,7 @@ from champions.sync.enrolment import IDENTITY_KEY
 
 from .conftest import make_window, settle
 from .coordinator.conftest import identity
-from .test_shell import _clipped, big_text  # noqa: F401 - the 200% font fixture
+from .test_shell import _clipped, _focusable, big_text  # noqa: F401 - the 200% font fixture
 
 WAIT = 20_000
 
@@ -194,5 +194,26 @@ def test_queries_fit_at_200_percent_text(qtbot: Any, big_text: Any, store: Any) 
         last = queries.visualItemRect(queries.item(1))
         assert not queries.verticalScrollBar().isVisible()  # both queries whole, without scrolling
         assert last.bottom() <= queries.viewport().height(), (last, queries.viewport().height())
+    finally:
+        window.shutdown()
+
+
+def test_the_queries_are_reached_by_tab_in_reading_order_and_named(qtbot: Any, store: Any) -> None:
+    enrol_as(store, "amina")
+    talk, _ = records(store, "amina")
+    queried(store, talk, "When was this?")
+    window = open_home(qtbot, store)
+    try:
+        home = window.home
+        home.new_activity_button.setFocus()
+        reached = []
+        for _ in range(4):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            reached.append(QApplication.focusWidget())
+        assert reached == [home.queries, home.open_query_button, home.reply_button, home.follow_ups]
+        missing = [f"{type(w).__name__} {w.objectName()!r}" for w in _focusable(home) if not w.accessibleName().strip()]
+        assert missing == []
+        assert home.queries_title.buddy() is home.queries
+        assert (home.open_query_button.text(), home.reply_button.text()) == ("&Open and edit", "Re&ply…")
     finally:
         window.shutdown()

@@ -303,6 +303,10 @@ class HomePage(QScrollArea):
         layout.addStretch(1)
         self._tiles_layout = tiles
         self._relayout_tiles()
+        chain = [self.new_conversation_button, self.new_activity_button, self.queries, self.open_query_button,
+                 self.reply_button, self.follow_ups]  # top to bottom, as Home reads
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().resizeEvent(event)
