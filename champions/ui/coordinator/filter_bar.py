@@ -112,11 +112,13 @@ class FilterBar(QWidget):
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
+        self._wanted_champion: str | None = None  # a restored champion not among the loaded ones yet
         self.fill_lists()
         self.set_champions({})
         self.period.currentIndexChanged.connect(self._period_chosen)
         for edit in (self.since, self.until):
             edit.dateChanged.connect(self._dates_edited)
+        self.champion.currentIndexChanged.connect(self._champion_chosen)
         for combo in (self.neighbourhood, self.barrier, self.group, self.champion):
             combo.currentIndexChanged.connect(self._emit)
         self.clear_button.clicked.connect(self.clear)
@@ -152,7 +154,7 @@ class FilterBar(QWidget):
 
     def set_champions(self, names: dict[str, str]) -> None:
         """The champions whose records are on the desk, by name; keeps the current choice if still there."""
-        current = self.champion.currentData()
+        current = self.champion.currentData() or self._wanted_champion
         with self._silenced():
             self.champion.clear()
             self.champion.addItem(self.tr("All champions"), None)
@@ -160,6 +162,8 @@ class FilterBar(QWidget):
                 self.champion.addItem(name, author)
             index = self.champion.findData(current) if current else 0
             self.champion.setCurrentIndex(max(index, 0))
+        if current and index >= 0:
+            self._wanted_champion = None
 
     # -- the filter ---------------------------------------------------------------------
     def report_filter(self) -> ReportFilter:
@@ -177,8 +181,9 @@ class FilterBar(QWidget):
                 values["core20_only"] = True
             else:
                 values[{"core20plus": "core20plus", "age_band": "age_bands", "ethnic_group": "ethnic_groups"}[kind]] = [code]
-        if self.champion.currentData():
-            values["champions"] = [self.champion.currentData()]
+        champion = self.champion.currentData() or self._wanted_champion
+        if champion:
+            values["champions"] = [champion]
         return ReportFilter.make(**values)
 
     def set_filter(self, flt: ReportFilter) -> None:
@@ -197,6 +202,8 @@ class FilterBar(QWidget):
             self.group.setCurrentIndex(max(0, self.group.findData(group)) if group else 0)
             champion = min(flt.champions) if flt.champions else None
             self.champion.setCurrentIndex(max(0, self.champion.findData(champion)) if champion else 0)
+            # Restored before the desk has loaded its champions: chosen once set_champions brings them.
+            self._wanted_champion = champion if champion and self.champion.findData(champion) < 0 else None
         self.changed.emit()
 
     def clear(self) -> None:
@@ -241,6 +248,10 @@ class FilterBar(QWidget):
         with self._silenced():
             self.period.setCurrentIndex(self._matching_period(_pydate(self.since), _pydate(self.until)))
         self.changed.emit()
+
+    def _champion_chosen(self, _index: int) -> None:
+        if not self._quiet:
+            self._wanted_champion = None  # the person chose: a restored choice no longer waits
 
     def _emit(self, _index: int = 0) -> None:
         if not self._quiet:
