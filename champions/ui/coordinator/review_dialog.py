@@ -17,11 +17,12 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTextBrowser,
@@ -104,6 +105,8 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("reviewDialog")
         self.note_kind = note_kind
+        self.asking: QMessageBox | None = None
+        self._let_go = False  # the person chose to close without sending, or the app is shutting down
         self.setModal(False)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setSizeGripEnabled(True)
@@ -188,6 +191,52 @@ class ReviewDialog(QDialog):
         QWidget.setTabOrder(self.cancel_button, self.thread)
         self.resize(max(560, self.sizeHint().width()), max(460, self.sizeHint().height()))
         self.comment.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Closing the window (the app quitting) with a comment typed asks first, as the forms do."""
+        if self._let_go or not self.text() or not self.send_button.isEnabled():
+            event.accept()
+            return
+        event.ignore()
+        self.ask_before_closing()
+
+    def ask_before_closing(self) -> QMessageBox:
+        if self.asking is not None:
+            return self.asking
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Not sent yet"))
+        box.setText(self.tr("Send what you typed before closing?"))
+        box.setInformativeText(self.tr("If you close without sending, it is not sent, and it is gone once "
+                                       "Champions closes."))
+        send = box.addButton(self.tr("Send"), QMessageBox.ButtonRole.AcceptRole)
+        lose = box.addButton(self.tr("Close without sending"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep writing"), QMessageBox.ButtonRole.RejectRole)
+        for button in (send, lose, keep):
+            button.setAccessibleName(button.text())
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAccessibleName(box.text())
+
+        def answered(button: Any) -> None:
+            self.asking = None
+            if button is send:
+                self.send()
+            elif button is lose:
+                self.let_go()
+
+        box.buttonClicked.connect(answered)
+        box.finished.connect(lambda _r: setattr(self, "asking", None))
+        self.asking = box
+        box.open()
+        return box
+
+    def let_go(self) -> None:
+        """Close now, asking nothing (the owner keeps the text if it wants it)."""
+        self._let_go = True
+        if self.asking is not None:
+            self.asking.close()
+        self.reject()
 
     def done(self, result: int) -> None:
         super().done(result)

@@ -610,6 +610,9 @@ class SubmissionsPage(QWidget):
         dialog.submitted.connect(lambda text: self._send_query(dialog, kind, record_id, about, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, record_id))
         self.review_dialog = dialog
+        shell_dialogs = getattr(self.window(), "dialogs", None)
+        if isinstance(shell_dialogs, list):  # the main window asks about an unsent query on closing
+            shell_dialogs.append(dialog)
         dialog.show()
         dialog.activateWindow()
 
@@ -688,7 +691,7 @@ class SubmissionsPage(QWidget):
             return
         self._closed = True
         if self.review_dialog is not None:
-            self.review_dialog.close()
+            self.review_dialog.let_go()
         self._refilter_timer.stop()
         self._reload_timer.stop()
         self.worker.close()

@@ -207,3 +207,39 @@ def test_the_query_box_fits_at_200_percent_text(qtbot: Any, big_text: Any, desk_
         dialog.reject()
     finally:
         close(shown, events)
+
+
+def test_closing_the_window_with_a_query_typed_asks_first(qtbot: Any, coordinator_window: Any) -> None:
+    window = coordinator_window
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    page = window.pages["submissions"]
+    wait_listed(qtbot, page)
+    select(qtbot, page, 0)
+    dialog = open_query_box(qtbot, page)
+    qtbot.keyClicks(dialog.comment, "Which day was this?")
+    assert dialog in window.dialogs
+
+    assert not window.close()  # the window stays: the box asks
+    assert window.isVisible() and dialog.isVisible()
+    ask = dialog.asking
+    assert ask is not None and ask.text() == "Send what you typed before closing?"
+    keep = next(b for b in ask.buttons() if b.text() == "Keep writing")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.comment.toPlainText() == "Which day was this?"
+
+    assert not window.close()
+    send = next(b for b in dialog.asking.buttons() if b.text() == "Send")
+    qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    record_id = page.current_id()
+    assert [n.text for n in page.store.reviews.for_subject(record_id).notes] == ["Which day was this?"]
+    wait_listed(qtbot, page)
+
+    again = open_query_box(qtbot, page)
+    qtbot.keyClicks(again.comment, "And where?")
+    assert not window.close()
+    lose = next(b for b in again.asking.buttons() if b.text() == "Close without sending")
+    qtbot.mouseClick(lose, Qt.MouseButton.LeftButton)
+    assert not again.isVisible()
+    assert [n.text for n in page.store.reviews.for_subject(record_id).notes] == ["Which day was this?"]
+    assert window.close()
