@@ -223,10 +223,11 @@ def create_app(database_url: str, hub_settings: HubSettings | None = None, engin
 
     @v1.get("/admin/people", response_model=p.PeopleResponse)
     def admin_people(auth: Coordinator) -> p.PeopleResponse:
-        """Everyone in the organisation."""
+        """Everyone in the organisation, with whether they are disabled (``champions-hub disable-person``)."""
         with read(engine) as conn:
             rows = conn.execute(sa.select(people).where(people.c.org_id == auth.org_id).order_by(people.c.name)).all()
-        return p.PeopleResponse(people=[p.PersonInfo(id=r.id, name=r.name, role=r.role) for r in rows])
+        return p.PeopleResponse(people=[p.PersonListed(id=r.id, name=r.name, role=r.role, disabled=r.disabled_at is not None)
+                                        for r in rows])
 
     @v1.post("/admin/invites", response_model=p.InviteResponse, responses={404: {"model": p.ErrorBody}})
     def admin_invite(body: p.InviteRequest, request: Request, auth: Coordinator) -> p.InviteResponse:

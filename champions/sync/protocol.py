@@ -216,8 +216,14 @@ class DevicesResponse(_Model):
     devices: list[DeviceInfo]
 
 
+class PersonListed(PersonInfo):
+    """A person as the coordinator's list shows them: a disabled person's devices cannot sync."""
+
+    disabled: bool = False
+
+
 class PeopleResponse(_Model):
-    people: list[PersonInfo]
+    people: list[PersonListed]
 
 
 class InviteRequest(_Model):

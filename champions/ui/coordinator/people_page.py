@@ -110,22 +110,25 @@ class PersonRow:
     last_sync: datetime | None = None
     revoked_at: datetime | None = None
     this_laptop: bool = False
+    person_disabled: bool = False  # none of their laptops can sync, whatever each device's state
 
     @property
     def revoked(self) -> bool:
-        return self.revoked_at is not None
+        return self.revoked_at is not None or self.person_disabled
 
 
 def rows_from(people: Sequence[p.PersonInfo], devices: Sequence[p.DeviceInfo], own_device: str = "") -> list[PersonRow]:
     """Every device under its person, then people without one; by name, a person's laptops oldest first."""
     rows: list[PersonRow] = []
     with_device = set()
+    disabled = {x.id for x in people if getattr(x, "disabled", False)}
     for device in devices:
         synced = [t for t in (_parse(device.last_push_at), _parse(device.last_pull_at)) if t is not None]
         rows.append(PersonRow(device.person.id, device.person.name, device.person.role, device.id, device.name,
-                              max(synced) if synced else None, _parse(device.revoked_at), device.id == own_device))
+                              max(synced) if synced else None, _parse(device.revoked_at), device.id == own_device,
+                              device.person.id in disabled))
         with_device.add(device.person.id)
-    rows += [PersonRow(x.id, x.name, x.role) for x in people if x.id not in with_device]
+    rows += [PersonRow(x.id, x.name, x.role, person_disabled=x.id in disabled) for x in people if x.id not in with_device]
     order = {row.device_id: n for n, row in enumerate(rows)}
     rows.sort(key=lambda r: (r.person_name.casefold(), r.person_id, order[r.device_id] if r.device_id else 1 << 30))
     return rows
@@ -177,6 +180,8 @@ class PeopleModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == "last_sync" and row.last_sync is not None:
                 return full_time_text(row.last_sync)
+            if column == "access" and row.person_disabled:
+                return _tr("Disabled on the hub: none of this person's laptops can sync")
             if column == "access" and row.revoked_at is not None:
                 return _tr("Revoked {when}").format(when=full_time_text(row.revoked_at))
         if role == Qt.ItemDataRole.FontRole and row.revoked:
@@ -193,13 +198,17 @@ class PeopleModel(QAbstractTableModel):
         if column == "role":
             return role_word(row.role).capitalize()
         if row.device_id is None:
+            if column == "access" and row.person_disabled:
+                return _tr("Person disabled")
             return _tr("No laptop connected yet") if column == "device" else ""
         if column == "device":
             name = row.device_name or _tr("Unnamed laptop")
             return _tr("{name} (this laptop)").format(name=name) if row.this_laptop else name
         if column == "last_sync":
             return last_sync_text(row.last_sync, self.now())
-        return _tr("Revoked") if row.revoked else _tr("Can sync")
+        if row.person_disabled:
+            return _tr("Person disabled")
+        return _tr("Revoked") if row.revoked_at is not None else _tr("Can sync")
 
     def retranslate(self) -> None:
         """Headers and cells in the new language (and “today” redrawn, which may be “yesterday” by now)."""
@@ -623,7 +632,7 @@ class PeoplePage(QWidget):
 
     def _update_buttons(self) -> None:
         row = self.selected()
-        self.revoke_button.setEnabled(row is not None and row.device_id is not None and not row.revoked)
+        self.revoke_button.setEnabled(row is not None and row.device_id is not None and row.revoked_at is None)
 
     # -- invite codes --------------------------------------------------------------------
 
@@ -653,7 +662,7 @@ class PeoplePage(QWidget):
     def ask_revoke(self) -> QMessageBox | None:
         """Name the device and its person, and revoke only when the coordinator says so."""
         row = self.selected()
-        if row is None or row.device_id is None or row.revoked:
+        if row is None or row.device_id is None or row.revoked_at is not None:
             return None
         box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Revoke this device?"),
                           self.tr("Revoke “{device}”, {person}'s laptop?").format(

@@ -91,6 +91,25 @@ def test_the_list_shows_each_champions_laptop_with_its_last_sync(qtbot, qtmodelt
     qtbot.waitUntil(lambda: cells(page)[1]["last_sync"].startswith("today "), timeout=WAIT)
 
 
+def test_a_person_disabled_on_the_hub_reads_so_on_each_of_their_laptops(qtbot, coordinator, hub, laptops):  # noqa: F811
+    amina = laptops("Amina")
+    laptops("Ben")
+    hub.cli.run("disable-person", amina.identity.person_id)  # the admin's command, as IT would run it
+    page = open_page(qtbot, coordinator)
+    amina_row, ben_row = cells(page)[row_of(page, "Amina's laptop")], cells(page)[row_of(page, "Ben's laptop")]
+    assert (amina_row["access"], ben_row["access"]) == ("Person disabled", "Can sync")
+    index = page.model.index(row_of(page, "Amina's laptop"), COLUMNS.index("access"))
+    assert "none of this person's laptops can sync" in page.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert page.model.data(index, Qt.ItemDataRole.FontRole).italic()  # greyed like a revoked laptop
+    page.table.setFocus()
+    page.table.setCurrentIndex(index)
+    assert page.revoke_button.isEnabled()  # the laptop itself can still be revoked, should the person come back
+    hub.cli.run("disable-person", amina.identity.person_id, "--enable")
+    page.refresh()
+    wait_loaded(qtbot, page)
+    assert cells(page)[row_of(page, "Amina's laptop")]["access"] == "Can sync"
+
+
 def test_last_sync_in_plain_words() -> None:
     now = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc).astimezone()
     at = now.replace(hour=10, minute=42)
