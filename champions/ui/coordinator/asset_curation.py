@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ...coordinator import Cancelled, TaskState
+from ..widgets.task_progress import TaskProgress
 from ..workers import StoreWorker
-from .export import PROGRESS_STEPS
 
 #: What a path is chosen for; the chooser's one argument.
 ORUK_IMPORT = "oruk-import"
@@ -72,12 +72,6 @@ class RunResult:
     error: BaseException | None = None
 
 
-class _Bridge(QObject):
-    """Emitted on the worker thread, received on the GUI thread."""
-
-    progressed = Signal(int, int)
-
-
 class TaskRun(QObject):
     """One job ``job(store, task)`` on a worker thread of its own, with a progress dialog and Cancel.
 
@@ -91,24 +85,10 @@ class TaskRun(QObject):
     def __init__(self, store: Any, job: Callable[[Any, TaskState], Any], title: str, label: str,
                  parent: QWidget) -> None:
         super().__init__(parent)
-        self.bridge = _Bridge(self)
-        self.task = TaskState(self.bridge.progressed.emit)
+        self.progress = TaskProgress(parent, name="curationProgress", title=title, label=label, accessible_name=title)
+        self.bridge, self.task, self.dialog = self.progress.bridge, self.progress.task, self.progress.dialog
         self.result: RunResult | None = None
         self.worker = StoreWorker(store, self, name="curation-worker")
-        self.dialog = QProgressDialog(parent)
-        self.dialog.setObjectName("curationProgress")
-        self.dialog.setWindowTitle(title)
-        self.dialog.setLabelText(label)
-        self.dialog.setCancelButtonText(self.tr("Cancel"))
-        self.dialog.setAccessibleName(title)
-        self.dialog.setRange(0, PROGRESS_STEPS)
-        self.dialog.setValue(0)
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.canceled.connect(self.cancel)
-        self.bridge.progressed.connect(self._progress)
         task = self.task
 
         def run(thread_store: Any) -> RunResult:
@@ -125,18 +105,11 @@ class TaskRun(QObject):
 
     def cancel(self) -> None:
         """From the dialog's Cancel (or Escape): the job stops at its next check, changing nothing."""
-        self.task.cancel()
-        self.dialog.setLabelText(self.tr("Stopping…"))
-
-    def _progress(self, done: int, total: int) -> None:
-        if total > 0 and not self.task.cancelled:
-            self.dialog.setValue(min(PROGRESS_STEPS, round(PROGRESS_STEPS * done / total)))
+        self.progress.cancel()
 
     def _end(self, result: RunResult) -> None:
         self.result = result
-        self.dialog.canceled.disconnect(self.cancel)
-        self.dialog.close()
-        self.dialog.deleteLater()
+        self.progress.close()
         self.worker.close()  # the job has returned: this only closes the thread's store
         self.finished.emit(result)
 

@@ -3,8 +3,7 @@
 The writing is ``Desk.export_xlsx`` / ``Desk.export_csv`` (``champions.coordinator.exports``):
 rows stream to a temporary file beside the target that is renamed over it only at the end, so
 a cancelled or failed export leaves no file at all, never a half-written one. Here we only
-carry the job's progress to the GUI thread (a queued signal) and its Cancel back (``TaskState``
-is thread-safe).
+show the job's progress and carry its Cancel back (``widgets.task_progress``).
 """
 
 from __future__ import annotations
@@ -13,15 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 
-from ...coordinator import Cancelled, ReportFilter, TaskState
+from ...coordinator import Cancelled, ReportFilter
 from ...coordinator.desk import Desk
+from ..widgets.task_progress import PROGRESS_STEPS, TaskProgress
 from ..workers import StoreWorker
 from .pdf_summary import SummaryJob, SummaryRequest
 
-PROGRESS_STEPS = 1000
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,6 @@ class ExportResult:
     error: BaseException | None = None
 
 
-class _Bridge(QObject):
-    """Emitted on the worker thread, received on the GUI thread."""
-
-    progressed = Signal(int, int)
-
-
 class ExportRun(QObject):
     """One export: starts at once, shows its progress, ends with ``finished(ExportResult)``."""
 
@@ -57,23 +50,11 @@ class ExportRun(QObject):
         super().__init__(parent)
         self.path = Path(path)
         self.choice = choice
-        self.bridge = _Bridge(self)
-        self.task = TaskState(self.bridge.progressed.emit)
         self.final_value = 0
-        self.dialog = QProgressDialog(parent)
-        self.dialog.setObjectName("exportProgress")
-        self.dialog.setWindowTitle(self.tr("Exporting"))
-        self.dialog.setLabelText(self.tr("Writing {name}…").format(name=self.path.name))
-        self.dialog.setCancelButtonText(self.tr("Cancel"))
-        self.dialog.setRange(0, PROGRESS_STEPS)
-        self.dialog.setValue(0)
-        self.dialog.setMinimumDuration(0)
-        self.dialog.setAutoClose(False)
-        self.dialog.setAutoReset(False)
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setAccessibleName(self.tr("Export progress"))
-        self.dialog.canceled.connect(self.cancel)
-        self.bridge.progressed.connect(self._progress)
+        self.progress = TaskProgress(parent, name="exportProgress", title=self.tr("Exporting"),
+                                     label=self.tr("Writing {name}…").format(name=self.path.name),
+                                     accessible_name=self.tr("Export progress"))
+        self.bridge, self.task, self.dialog = self.progress.bridge, self.progress.task, self.progress.dialog
         task, path, flt = self.task, self.path, report_filter
 
         def job(_store: Any) -> int | None:
@@ -102,25 +83,18 @@ class ExportRun(QObject):
 
     def cancel(self) -> None:
         """From the dialog's Cancel (or Escape): the job stops at its next check and removes its temporary file."""
-        self.task.cancel()
-        self.dialog.setLabelText(self.tr("Stopping…"))
-
-    def _progress(self, done: int, total: int) -> None:
-        if total > 0 and not self.task.cancelled:
-            self.dialog.setValue(min(PROGRESS_STEPS, round(PROGRESS_STEPS * done / total)))
+        self.progress.cancel()
 
     def _done(self, rows: int | None) -> None:
         # A Cancel that came after the last row was written leaves the finished file: it is complete.
         if rows is not None:
             self.final_value = PROGRESS_STEPS
-            self.dialog.setValue(PROGRESS_STEPS)  # the job counts kept records against all of them
+            self.progress.complete()  # the job counts kept records against all of them
         self._end(ExportResult(self.path, rows or 0, cancelled=rows is None))
 
     def _failed(self, exc: BaseException) -> None:
         self._end(ExportResult(self.path, 0, error=exc))
 
     def _end(self, result: ExportResult) -> None:
-        self.dialog.canceled.disconnect(self.cancel)
-        self.dialog.close()
-        self.dialog.deleteLater()
+        self.progress.close()
         self.finished.emit(result)
