@@ -97,6 +97,9 @@ class PendingPage(QWidget):
 
 class MainWindow(QMainWindow):
     unsynced_changed = Signal(int)
+    #: After ``refresh``: the store changed, perhaps through another connection (a sync, an import,
+    #: a page's worker) whose writes the window's ``events`` do not hear. Coordinator pages listen.
+    data_changed = Signal()
 
     def __init__(self, store: Any, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -322,6 +325,8 @@ class MainWindow(QMainWindow):
         self.home.new_conversation.connect(lambda: self.open_conversation())
         self.home.new_activity.connect(lambda: self.open_activity())
         self.home.open_conversation.connect(lambda record_id: self.open_conversation(record_id))
+        self.home.open_activity.connect(lambda record_id: self.open_activity(record_id))
+        self.home.reply_saved.connect(lambda _review_id: self.record_saved_elsewhere())
         for worker in (self.worker, self.counter):
             worker.job_failed.connect(self._job_failed)
 
@@ -502,6 +507,15 @@ class MainWindow(QMainWindow):
             if self.is_built(key):  # one not built yet reads the store afresh when it is
                 self.pages[key].refresh()  # type: ignore[attr-defined]
         self.refresh_counts()
+        self.data_changed.emit()
+
+    def record_saved_elsewhere(self) -> None:
+        """A page saved through its own worker's connection: refresh, count it as waiting, and sync soon."""
+        self._store_changed(None)
+        controller = getattr(self, "sync_controller", None)
+        if controller is not None:
+            controller.refresh()
+            controller.debounce.start()
 
     def refresh_counts(self) -> None:
         self.counter.submit(lambda store: store.unsynced_count(), self._show_unsynced, channel="unsynced")

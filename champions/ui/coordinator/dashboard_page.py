@@ -245,7 +245,7 @@ class DashboardPage(QWidget):
         for panel in self.panels.values():
             panel.copied.connect(self._copied)
         if events is not None:
-            events.changed.connect(self._store_changed)
+            events.changed.connect(self.store_changed)
 
     # -- words --------------------------------------------------------------------------------
     def nav_title(self) -> str:
@@ -384,7 +384,8 @@ class DashboardPage(QWidget):
         self._show_state()
         self._set_status(self.tr("The records could not be loaded."))
 
-    def _store_changed(self, _event: object) -> None:
+    def store_changed(self, _event: object) -> None:
+        """Read the records again once they are quiet, and only if the page is shown (else when it is)."""
         self._stale = True
         self._reload_timer.start()
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from .lazy_entry import add_lazy_coordinator_page
 from .lists_entry import add_shared_lists
 from .people_entry import add_people
 from .submissions_entry import add_submissions
@@ -79,18 +80,12 @@ class CoordinatorPages:
             self.hook_sync()
             return False
         names = {identity.person_id: identity.person_name} if identity is not None else {}
-        self.window.add_lazy_page(DASHBOARD, dashboard_title, lambda: self._build_dashboard(names))
+        add_lazy_coordinator_page(self, DASHBOARD, dashboard_title, lambda window: _make_dashboard(window, names))
         add_submissions(self, names)
         add_people(self)
         add_shared_lists(self)
         self.installed = True
         return True
-
-    def _build_dashboard(self, names: dict[str, str]) -> DashboardPage:
-        from .dashboard_page import DashboardPage
-
-        self.dashboard = DashboardPage(self.window.store, self.window.events, champion_names=names)
-        return self.dashboard
 
     def hook_sync(self) -> None:
         """Listen for the sync controller's ``enrolled``; called again once sync is plugged in."""
@@ -99,9 +94,11 @@ class CoordinatorPages:
             controller.enrolled.connect(self.install_if_due)
             self._hooked_sync = True
 
-    def shutdown(self) -> None:
-        if self.dashboard is not None:
-            self.dashboard.shutdown()
+
+def _make_dashboard(window: Any, names: dict[str, str]) -> DashboardPage:
+    from .dashboard_page import DashboardPage
+
+    return DashboardPage(window.store, window.events, champion_names=names)
 
 
 def install_coordinator(window: Any) -> CoordinatorPages:
@@ -116,11 +113,4 @@ def install_coordinator(window: Any) -> CoordinatorPages:
         check.timeout.connect(pages.install_if_due)
         window.events.changed.connect(lambda _event: None if pages.installed else check.start())
         QTimer.singleShot(0, pages.hook_sync)  # sync is plugged in after the window is built
-    original_shutdown = window.shutdown
-
-    def shutdown() -> None:
-        pages.shutdown()
-        original_shutdown()
-
-    window.shutdown = shutdown
-    return pages
+    return pages  # each page, once built, stops with the window (add_lazy_coordinator_page)

@@ -3,7 +3,8 @@
 Each page's ``*_entry`` module names its page and title and calls ``add_lazy_coordinator_page``;
 only the builder imports the page itself, so registering costs start-up nothing (numpy, the
 HTTP client and the page's widgets load when the coordinator first opens it). A built page's
-``shutdown`` (its worker) runs when the window shuts down.
+``shutdown`` (its worker) runs when the window shuts down, and its ``store_changed`` (if it has
+one) whenever the window refreshes after a change it could not otherwise see.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ def add_lazy_coordinator_page(pages: Any, key: str, title: Callable[[], str], ma
     def build() -> QWidget:
         page = make(window)
         setattr(pages, key, page)
+        if hasattr(page, "store_changed"):
+            # What a sync or an import writes on a connection of its own, the window's events never
+            # hear; the window says so once it has refreshed its lists.
+            window.data_changed.connect(lambda: page.store_changed(None))
         shutdown = window.shutdown
 
         def shutdown_with_page() -> None:

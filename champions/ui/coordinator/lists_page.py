@@ -490,7 +490,7 @@ class SharedListsPage(QWidget):
         self._reload_timer.timeout.connect(self.reload)
         self._build()
         if events is not None:
-            events.changed.connect(self._store_changed)
+            events.changed.connect(self.store_changed)
         self.retranslate()
         self.reload()
 
@@ -632,8 +632,9 @@ class SharedListsPage(QWidget):
     def _load_failed(self, exc: BaseException) -> None:
         self._say(self.tr("The lists could not be read: {why}").format(why=exc))
 
-    def _store_changed(self, event: Any) -> None:
-        if getattr(event, "kind", None) == "reference_item" and not self._closed:
+    def store_changed(self, event: Any) -> None:
+        """A list item changed (``event`` None: something changed on another connection, perhaps a list)."""
+        if (event is None or getattr(event, "kind", None) == "reference_item") and not self._closed:
             self._reload_timer.start()
 
     def _list_chosen(self, _row: int) -> None:

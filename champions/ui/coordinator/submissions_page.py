@@ -332,7 +332,7 @@ class SubmissionsPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._loader.progressed.connect(self._load_progress)
         if events is not None:
-            events.changed.connect(self._store_changed)
+            events.changed.connect(self.store_changed)
 
     # -- words --------------------------------------------------------------------------------
     def nav_title(self) -> str:
@@ -442,13 +442,13 @@ class SubmissionsPage(QWidget):
         self._show_state()
         self._set_status(self.tr("The records could not be loaded."))
 
-    def _store_changed(self, _event: object) -> None:
+    def store_changed(self, _event: object) -> None:
         self._stale = True
         self._reload_timer.start()
 
     def refresh(self) -> None:
         """A sync brought records (written on the sync's own connection, which ``events`` does not hear)."""
-        self._store_changed(None)
+        self.store_changed(None)
 
     def _reload_if_shown(self) -> None:
         if self.isVisible() and self._stale and not self._loading:

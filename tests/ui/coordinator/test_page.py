@@ -98,6 +98,36 @@ def test_new_records_reach_the_dashboard_on_screen(qtbot: Any, dashboard: Any, d
     qtbot.waitUntil(lambda: dashboard.data.headline.conversations == before + 5, timeout=WAIT)
 
 
+def test_what_a_sync_writes_on_its_own_connection_reaches_every_coordinator_page(
+        qtbot: Any, coordinator_window: Any, desk_store: Any) -> None:
+    """The sync engine writes on a store of its own, which the window's events never hear; the sync
+    controller's ``data_changed`` calls ``window.refresh()``, and that must reach the coordinator's pages."""
+    from champions.domain import ReferenceItem
+    from champions.domain.samples import SampleGenerator
+
+    window = coordinator_window
+    window.go_to("dashboard")
+    dashboard = window.dashboard
+    wait_idle(qtbot, dashboard)
+    window.go_to("shared_lists")
+    lists = window.pages["shared_lists"]
+    qtbot.waitUntil(lambda: lists.lists is not None and not lists.is_busy(), timeout=WAIT)
+    window.go_to("dashboard")
+    before = dashboard.data.headline.conversations
+    other = desk_store.reopen()  # as the sync engine's own connection
+    try:
+        other.conversations.save_many(list(SampleGenerator(seed=98, reference=other.reference,
+                                                           author_id="ben").conversations(3)))
+        other.reference_items.save(ReferenceItem.make("topic", "hpv", "HPV vaccine"))
+    finally:
+        other.close()
+    qtbot.wait(500)
+    assert dashboard.data.headline.conversations == before  # nobody has told the window yet
+    window.refresh()  # what the sync controller's data_changed does
+    qtbot.waitUntil(lambda: dashboard.data.headline.conversations == before + 3, timeout=WAIT)
+    qtbot.waitUntil(lambda: lists.lists is not None and lists.lists.get("topic", "hpv") is not None, timeout=WAIT)
+
+
 def test_every_item_model_passes_qts_model_tester(qtmodeltester: Any, desk_store: Any, dashboard: Any) -> None:
     empty = DashboardTableModel()
     qtmodeltester.check(empty)
