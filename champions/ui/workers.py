@@ -72,8 +72,10 @@ class StoreWorker(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._pool.setExpiryTimeout(-1)  # keep the thread, and with it the thread's Store
-        self._local = threading.local()
-        self._stores: list[Any] = []
+        # The thread's Store, by the thread's id. Not threading.local: PySide gives a pool thread a new
+        # Python thread state for each job, which empties a threading.local, so every job opened
+        # (and kept) another connection with its own 32 MiB page cache, cold each time.
+        self._stores: dict[int, Any] = {}
         self._lock = threading.Lock()
         self._latest: dict[str, int] = {}
         self._pending: dict[int, _Pending] = {}
@@ -162,18 +164,19 @@ class StoreWorker(QObject):
 
     # -- called on the worker thread ----------------------------------------------
     def _thread_store(self) -> Any:
-        store = getattr(self._local, "store", None)
+        thread = threading.get_ident()
+        with self._lock:
+            store = self._stores.get(thread)
         if store is None:
             store = self._main_store.reopen()
-            self._local.store = store
             with self._lock:
-                self._stores.append(store)
+                self._stores[thread] = store
         return store
 
     def _close_thread_store(self) -> None:
-        store = getattr(self._local, "store", None)
+        with self._lock:
+            store = self._stores.pop(threading.get_ident(), None)
         if store is not None:
-            self._local.store = None
             try:
                 store.close()
             except Exception:  # noqa: BLE001 - closing at shutdown must not raise
