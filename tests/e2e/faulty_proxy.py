@@ -41,6 +41,7 @@ class FaultyProxy:
         self.policy: Callable[[random.Random], str] = lambda rng: "pass"
         self.counts: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._live: set[socket.socket] = set()  # both ends of every connection being passed on
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
         self._stop = threading.Event()
@@ -66,6 +67,15 @@ class FaultyProxy:
             return "pass"
 
         self.policy = policy
+
+    def line_down(self) -> None:
+        """The line goes down: every new connection dropped, and those open now (a client's kept-alive
+        connection to the hub, say) cut as well, as when a laptop loses its network."""
+        self.policy = lambda rng: "drop"
+        with self._lock:
+            live, self._live = list(self._live), set()
+        for sock in live:
+            _hard_close(sock)
 
     def close(self) -> None:
         self._stop.set()
@@ -106,6 +116,8 @@ class FaultyProxy:
             _hard_close(client)
             _hard_close(upstream)
             return
+        with self._lock:
+            self._live.update((client, upstream))
         done = threading.Event()
         if fate == "pass" and self.lifetime:
             def cut() -> None:
@@ -136,6 +148,8 @@ class FaultyProxy:
                 pass
             finally:
                 done.set()
+                with self._lock:
+                    self._live.difference_update((client, upstream))
                 _hard_close(client)
                 _hard_close(upstream)
 

@@ -35,7 +35,7 @@ def test_sync_through_a_flaky_network_converges_without_duplicates(hub, proxy, t
     records = [store.conversations.save(r) for r in samples.conversations(200)]
     for record in records[:20]:
         store.conversations.save(record.model_copy(update={"notes": "edited before sync"}))
-    proxy.flaky(drop=1 / 3, reset=0.1, lose=0.15)
+    proxy.flaky(drop=1 / 3, reset=0.1, lose=0.15, lifetime=(0.02, 0.2))  # short lives: many connections, however fast the machine
 
     failures = 0
     for _attempt in range(300):

@@ -92,7 +92,7 @@ def story_sync_screenshots(qtbot, store, hub, tmp_path):  # noqa: F811
         window.sync.table.selectRow(0)
         assert window.grab().save(str(out / "sync-page-rejected.png"))
 
-        proxy.policy = lambda rng: "drop"  # the line goes down
+        proxy.line_down()  # the line goes down, the kept-alive connection to the hub with it
         store.conversations.save(next(samples.conversations(1)))
         qtbot.keyClick(window, Qt.Key.Key_F5)
         # the client retries a dropped line with backoff before it calls it offline: give it time
