@@ -89,6 +89,9 @@ class ActivityForm(RecordForm):
     def state_from_record(self, record: Any) -> dict[str, Any]:
         lists = self.store.reference
         self.languages.set_choices(with_retired(lists, "language", list_choices(lists, "language"), record.languages))
+        self.kind.set_choices(with_retired(lists, "activity_kind", list_choices(lists, "activity_kind"), [record.activity_kind]))
+        self.neighbourhood.set_choices(with_retired(lists, "neighbourhood", list_choices(lists, "neighbourhood"),
+                                                    [record.neighbourhood]))
         when = record.occurred_at.astimezone().replace(tzinfo=None)
         return {
             "activity_kind": record.activity_kind,

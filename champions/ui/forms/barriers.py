@@ -107,6 +107,14 @@ class BarrierList(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
+    def set_choices(self, choices: list[Choice]) -> None:
+        """The barriers offered (an old record's retired ones among them); rows keep what they show."""
+        self._choices = choices
+        for row in self.rows:
+            value = row.code.value()
+            row.code.set_choices(choices)
+            row.code.set_value(value)
+
     def add_row(self, data: dict[str, str] | None = None, *, focus: bool = False) -> BarrierRow:
         row = BarrierRow(len(self.rows) + 1, self._choices, self)
         if data:

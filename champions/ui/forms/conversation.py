@@ -204,6 +204,12 @@ class ConversationForm(RecordForm):
         ):
             picker = self._bindings[path]
             picker.set_choices(with_retired(self.store.reference, list_name, list_choices(self.store.reference, list_name), codes))
+        # One-choice boxes too: an old record's retired neighbourhood, setting or barrier stays named.
+        lists = self.store.reference
+        for box, code, list_name in ((self.neighbourhood, record.neighbourhood, "neighbourhood"),
+                                     (self.setting, record.setting, "setting")):
+            box.set_choices(with_retired(lists, list_name, list_choices(lists, list_name), [code]))
+        self.barriers.set_choices(barrier_choices(lists, keep=[b.code for b in record.barriers]))
         return {
             "occurred_at": when.isoformat(timespec="minutes"),
             "neighbourhood": record.neighbourhood,

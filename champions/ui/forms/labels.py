@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QCoreApplication
 from pydantic import BaseModel
 
@@ -39,12 +41,18 @@ def list_choices(lists: ReferenceLists, list_name: str) -> list[Choice]:
     return [Choice(item.code, domain_tr(item.label)) for item in lists.items(list_name)]
 
 
-def barrier_choices(lists: ReferenceLists) -> list[Choice]:
-    """``TF.SAFETY — worried about side effects or safety (Thinking and feeling)``, grouped by BeSD domain."""
+def barrier_choices(lists: ReferenceLists, keep: Iterable[str] = ()) -> list[Choice]:
+    """``TF.SAFETY — worried about side effects or safety (Thinking and feeling)``, grouped by BeSD domain.
+
+    Retired barriers are left out, except those in ``keep`` (an old record's own), which stay
+    choosable, and named, on that record.
+    """
     groups = lists.groups("barrier")
     order = {g.code: pos for pos, g in enumerate(groups)}
     names = {g.code: domain_tr(g.label) for g in groups}
-    items = sorted(lists.items("barrier"), key=lambda i: (order.get(i.group or "", len(order)), i.position))
+    kept = set(keep)
+    offered = [i for i in lists.items("barrier", include_retired=True) if not i.retired or i.code in kept]
+    items = sorted(offered, key=lambda i: (order.get(i.group or "", len(order)), i.position))
     choices = []
     for item in items:
         group = names.get(item.group or "")

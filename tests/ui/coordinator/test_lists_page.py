@@ -345,26 +345,37 @@ def test_a_sync_that_brings_list_changes_refreshes_the_page(qtbot: Any, store: S
     assert row_texts(page, "new_ferry") == ["New Ferry", "new_ferry", "CH62 1", "In use"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "champions/ui/forms/conversation.py applies with_retired() to the tag pickers only: the setting, "
-    "neighbourhood and barrier boxes of an old record show a retired item's bare code (it is still saved "
-    "as it was, nothing is lost). Fixing the form makes this pass; then drop the mark."))
-def test_an_old_conversation_names_its_retired_setting(qtbot: Any, store: Store) -> None:
+def test_an_old_conversation_names_its_retired_setting_neighbourhood_and_barrier(qtbot: Any, store: Store) -> None:
+    from champions.domain import BarrierHeard
     from champions.ui.forms import open_conversation_form
 
     old = store.conversations.save(Conversation(
         id=uuid7(), occurred_at=datetime.now(timezone.utc) - timedelta(days=3), neighbourhood="birkenhead",
-        setting="school", people_reached=2))
+        setting="school", people_reached=2, barriers=[BarrierHeard(code="TF.TOO_NEW", quote="it is too new")]))
     page = open_page(qtbot, store)
-    select_item(qtbot, page, "setting", "school")
-    toggle_retired(qtbot, page)
+    for list_name, code in (("setting", "school"), ("neighbourhood", "birkenhead"), ("barrier", "TF.TOO_NEW")):
+        select_item(qtbot, page, list_name, code)
+        toggle_retired(qtbot, page)
+        qtbot.waitUntil(lambda n=list_name, c=code: store.reference.get(n, c).retired, timeout=WAIT)
     form = open_conversation_form(None, store, old.id)
     qtbot.addWidget(form)
     try:
-        assert form.setting.value() == "school"
-        assert form.setting.currentText() == "School"
+        assert (form.setting.value(), form.setting.currentText()) == ("school", "School")
+        assert (form.neighbourhood.value(), form.neighbourhood.currentText()) == ("birkenhead", "Birkenhead")
+        [row] = form.barriers.rows
+        assert row.code.value() == "TF.TOO_NEW" and row.code.currentText().startswith("TF.TOO_NEW — ")
     finally:
         form.shutdown()
+    fresh = open_conversation_form(None, store)  # a new entry is not offered them
+    qtbot.addWidget(fresh)
+    try:
+        assert fresh.setting.findData("school") < 0 and fresh.neighbourhood.findData("birkenhead") < 0
+        assert fresh.setting.findData("market") >= 0 and fresh.neighbourhood.findData("wallasey") >= 0  # the others are
+        fresh.barriers.add_row()
+        assert fresh.barriers.rows[0].code.findData("TF.TOO_NEW") < 0
+        assert fresh.barriers.rows[0].code.findData("TF.SAFETY") >= 0
+    finally:
+        fresh.shutdown()
 
 
 def test_the_items_model_passes_qts_model_tester(qtbot: Any, qtmodeltester: Any, store: Store) -> None:
