@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
 from itertools import islice
+import re
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from champions.domain import Envelope, ReferenceLists, utcnow
@@ -33,6 +34,8 @@ T = TypeVar("T", bound=Envelope)
 # item removed later must not hide old records).
 READ_CONTEXT = {"now": datetime(9000, 1, 1, tzinfo=timezone.utc)}
 _CHUNK = 500
+_JSON_PATH = re.compile(r"\$(\.[A-Za-z_][A-Za-z0-9_]*)+")  # safe to write into the SQL
+_COLUMN = re.compile(r"[a-z_]+")
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -109,6 +112,28 @@ class Repository(Generic[T]):
         q = replace(q or Query(), limit=None, offset=0)
         sql, params = select(self.spec, "t.seq", q)  # the same plan as the list, so a count is as quick
         return self._conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+
+    def values(self, q: Query | None, *fields: str, where: str = "", params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """Some fields of the matching records, read by SQLite without parsing each record.
+
+        For summaries over many records (Home's week), where parsing every record would make a
+        million short-lived objects and garbage-collector passes that stall the window. A field
+        is a column (``id``, ``neighbourhood``) or a JSON path into the record (``$.people_reached``;
+        a list comes back as JSON text). ``where`` filters further on the fields, named ``v0``,
+        ``v1``, ... in order, with ``params``.
+        """
+        exprs = []
+        for n, name in enumerate(fields):
+            if _JSON_PATH.fullmatch(name):
+                exprs.append(f"json_extract(t.data, '{name}') AS v{n}")
+            elif _COLUMN.fullmatch(name):
+                exprs.append(f"t.{name} AS v{n}")
+            else:
+                raise ValueError(f"not a column or a simple JSON path: {name!r}")
+        sql, query_params = select(self.spec, ", ".join(exprs), q or Query())
+        if where:
+            sql, query_params = f"SELECT * FROM ({sql}) WHERE {where}", [*query_params, *params]
+        return self._conn.execute(sql, query_params).fetchall()
 
     def _select(self, what: str, q: Query) -> list[tuple[Any, ...]]:
         sql, params = select(self.spec, what, q)

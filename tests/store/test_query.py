@@ -196,3 +196,17 @@ def test_packed_ids_step_aside_for_ids_of_another_length(store: Store, filled: d
     store.conversations.save(conv(3, id="imported-from-elsewhere"))
     assert store.conversations.packed_ids(Query()) is None
     assert store.conversations.packed_ids(Query(neighbourhood="wallasey")) == (filled["mid"].id, 1)
+
+
+def test_values_reads_fields_of_the_same_matches_without_whole_records(store: Store, filled: dict[str, Conversation]) -> None:
+    f = filled
+    rows = store.conversations.values(Query(), "id", "$.people_reached", "$.barriers", "neighbourhood")
+    assert [r[0] for r in rows] == [f["new"].id, f["mid"].id, f["old"].id]  # the list's order; the deleted one left out
+    assert rows[1][1:] == (1, '[{"code":"PI.TRAVEL","quote":"It\'s two buses to the clinic.","addressed":"no"}]', "wallasey")
+    since = store.conversations.values(Query(since=T0 + timedelta(days=4)), "id")
+    assert since == [(f["new"].id,), (f["mid"].id,)]
+    # ``where`` filters on the fields, by position
+    assert store.conversations.values(Query(), "id", "neighbourhood", where="v1 = ?", params=["wallasey"]) == [
+        (f["mid"].id, "wallasey")]
+    with pytest.raises(ValueError):
+        store.conversations.values(Query(), "$.notes'); DROP TABLE conversation; --")

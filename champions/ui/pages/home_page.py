@@ -9,6 +9,7 @@ coordinator marks it reviewed. A short reply can be added too (``Reply…``).
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -128,25 +129,27 @@ def start_of_week(now: datetime) -> datetime:
 
 
 def week_summary(store: Any, now: datetime) -> WeekSummary:
-    """Runs on the worker thread."""
+    """Runs on the worker thread. Reads only the fields it counts (``values``), never whole records:
+    on a coordinator's laptop a week or four months is tens of thousands of them, and parsing them
+    all after each sync made garbage-collector passes that froze the window."""
     ref = store.reference
     since = start_of_week(now)
-    conversations = store.conversations.query(Query(since=since))
-    activities = store.activities.query(Query(since=since))
-    heard = Counter(b.code for c in conversations for b in c.barriers)
+    conversations = store.conversations.values(Query(since=since), "$.people_reached", "$.barriers")
+    minutes = [m for (m,) in store.activities.values(Query(since=since), "$.duration_minutes")]
+    heard = Counter(b["code"] for _, barriers in conversations for b in json.loads(barriers or "[]"))
     today = now.astimezone().date()
-    follow_ups = [
-        FollowUp(c.id, c.follow_up_on, ref_label(ref, "neighbourhood", c.neighbourhood))
-        for c in store.conversations.query(Query(since=now - FOLLOW_UP_LOOKBACK))
-        if c.follow_up_on is not None and today - FOLLOW_UP_OVERDUE <= c.follow_up_on <= today + FOLLOW_UP_AHEAD
-    ]
+    due = store.conversations.values(
+        Query(since=now - FOLLOW_UP_LOOKBACK), "id", "$.follow_up_on", "neighbourhood",
+        where="v1 BETWEEN ? AND ?", params=((today - FOLLOW_UP_OVERDUE).isoformat(), (today + FOLLOW_UP_AHEAD).isoformat()))
+    follow_ups = [FollowUp(record_id, date.fromisoformat(on), ref_label(ref, "neighbourhood", hood))
+                  for record_id, on, hood in due]
     follow_ups.sort(key=lambda f: f.due)
     return WeekSummary(
         week_start=since.date(),
         conversations=len(conversations),
-        people_reached=sum(c.people_reached for c in conversations),
-        outreach_hours=sum(a.duration_minutes for a in activities) / 60,
-        activities=len(activities),
+        people_reached=sum(people or 0 for people, _ in conversations),
+        outreach_hours=sum(m or 0 for m in minutes) / 60,
+        activities=len(minutes),
         top_barriers=[(ref_label(ref, "barrier", code), n) for code, n in heard.most_common(TOP_BARRIERS)],
         follow_ups=follow_ups,
         unsynced=store.unsynced_count(),
