@@ -214,6 +214,11 @@ def run(args: Namespace) -> int:
             fill_demo(store)
         window = build_window(store, demo=bool(getattr(args, "demo", False)), defer_sync=True)
         after_first_paint(window, lambda: offer_drafts(window, store))
+        problems = list(getattr(getattr(args, "settings", None), "problems", []) or [])
+        if problems:
+            from .settings_notice import show_settings_problems
+
+            after_first_paint(window, lambda: show_settings_problems(window, problems))
         window.show()
         return app.exec()
     finally:

@@ -141,3 +141,40 @@ def test_a_language_without_translations_still_starts(qtbot: Any, lang: str) -> 
     poll.start()
     assert run(args(demo=True, lang=lang)) == 0
     assert closed == [True]
+
+
+def test_a_broken_settings_file_is_told_in_the_window_and_the_app_works_on(qtbot: Any, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The windowed app has no console: a settings problem must reach the person, naming file and line."""
+    from champions import config
+
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "champions.toml").write_text('hub_url = "https://hub.example.org"\nsync_interval_minutes = "often"\n')
+    monkeypatch.setenv("CHAMPIONS_CONFIG_DIR", str(folder))
+    monkeypatch.setenv("CHAMPIONS_SYSTEM_CONFIG", str(tmp_path / "no-system.toml"))
+    loaded = config.load_settings()
+    assert loaded.problems  # the file really is wrong
+    seen: dict[str, Any] = {}
+
+    def look_then_close() -> None:
+        notices = [w for w in QApplication.topLevelWidgets() if w.objectName() == "settingsProblems" and w.isVisible()]
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not notices or not windows:
+            return
+        notice = notices[0]
+        seen["title"], seen["details"] = notice.windowTitle(), notice.informativeText()
+        seen["modal"] = notice.isModal()
+        seen["window_usable"] = windows[0].isEnabled() and QApplication.activeModalWidget() is None
+        poll.stop()
+        notice.close()
+        windows[0].close()
+
+    poll = QTimer()
+    poll.setInterval(50)
+    poll.timeout.connect(look_then_close)
+    poll.start()
+    assert run(args(demo=True, settings=loaded)) == 0
+    assert seen["title"] == "Some settings were not used"
+    assert f"{folder / 'champions.toml'}, line 2" in seen["details"] and "sync_interval_minutes" in seen["details"]
+    assert not seen["modal"] and seen["window_usable"]
