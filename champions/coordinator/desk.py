@@ -10,7 +10,7 @@ simply loads a new Desk and drops the old one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,29 +97,116 @@ class Desk:
 
     def sheets(self, report_filter: ReportFilter, tables: Sequence[str] = EXPORT_TABLES) -> tuple[Exporter, list[Sheet]]:
         ex = self.exporter(report_filter)
-        makers: dict[str, Callable[[], Sheet]] = {
-            "conversations": lambda: ex.conversations(self.conversations),
-            "barriers": lambda: ex.barriers([*self.conversations, *self.barriers]),
-            "outreach": lambda: ex.outreach(self.activities),
-            "assets": lambda: ex.assets(self.assets),
-        }
-        unknown = [t for t in tables if t not in makers]
-        if unknown:
-            raise ValueError(f"unknown export table(s): {', '.join(unknown)}; choose from {', '.join(EXPORT_TABLES)}")
-        return ex, [makers[t]() for t in tables]
+        return ex, _sheets(ex, tables, self.conversations, [*self.conversations, *self.barriers], self.activities,
+                           self.assets)
 
     def export_xlsx(self, path: str | os.PathLike[str], report_filter: ReportFilter,
-                    task: TaskLike = NO_TASK, tables: Sequence[str] = EXPORT_TABLES) -> dict[str, int]:
+                    task: TaskLike = NO_TASK, tables: Sequence[str] = EXPORT_TABLES, *, store: Any = None) -> dict[str, int]:
+        """``store`` is ignored: the records are in memory (``StoreDesk`` reads them from it)."""
         ex, sheets = self.sheets(report_filter, tables)
         return export_xlsx(path, sheets, ex, task)
 
     def export_csv(self, path: str | os.PathLike[str], table: str, report_filter: ReportFilter,
-                   task: TaskLike = NO_TASK) -> int:
+                   task: TaskLike = NO_TASK, *, store: Any = None) -> int:
         _, [sheet] = self.sheets(report_filter, [table])
         return export_csv(path, sheet, task)
 
     def export_open_referral(self, folder: str | os.PathLike[str], task: TaskLike = NO_TASK) -> dict[str, int]:
         return export_package(folder, self.assets, self.reference, task)
+
+
+def _sheets(ex: Exporter, tables: Sequence[str], conversations: Sequence[Any], barriers: Sequence[Any],
+            activities: Sequence[Any], assets: Sequence[Any]) -> list[Sheet]:
+    """The export's tables; ``barriers`` holds the conversations too (their barriers are rows of it)."""
+    makers: dict[str, Callable[[], Sheet]] = {
+        "conversations": lambda: ex.conversations(conversations),
+        "barriers": lambda: ex.barriers(barriers),
+        "outreach": lambda: ex.outreach(activities),
+        "assets": lambda: ex.assets(assets),
+    }
+    unknown = [t for t in tables if t not in makers]
+    if unknown:
+        raise ValueError(f"unknown export table(s): {', '.join(unknown)}; choose from {', '.join(EXPORT_TABLES)}")
+    return [makers[t]() for t in tables]
+
+
+class StoredRecords(Sequence[Any]):
+    """The live records of one or more repositories as a sequence read a chunk at a time.
+
+    An export over a million records streams them from the store (on the export's own thread)
+    instead of holding them; ``len`` is known up front so the export still shows its progress.
+    """
+
+    def __init__(self, *repos: Any, chunk: int = 2000) -> None:
+        self._parts = [(repo, repo.ids()) for repo in repos]  # newest first, deleted ones left out
+        self._chunk = chunk
+
+    def __len__(self) -> int:
+        return sum(len(ids) for _, ids in self._parts)
+
+    def __iter__(self) -> Iterator[Any]:
+        for repo, ids in self._parts:
+            for start in range(0, len(ids), self._chunk):
+                yield from repo.get_many(ids[start:start + self._chunk])
+
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+        if index < 0:
+            index += len(self)
+        for repo, ids in self._parts:
+            if index < len(ids):
+                return repo.get(ids[index])
+            index -= len(ids)
+        raise IndexError("record index out of range")
+
+
+@dataclass
+class StoreDesk:
+    """The Dashboard's desk for any number of records: the columns only (about 100 bytes a record).
+
+    ``Desk`` holds every record, which at a million is several GB; this one keeps the counts'
+    columns (``FactColumns.from_store``) and reads the records again, chunk by chunk, only when
+    an export needs them: ``export_xlsx(..., store=the export thread's store)``.
+    """
+
+    reference: ReferenceLists
+    context: FactContext
+    columns: FactColumns
+    champion_names: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Any, *, champion_names: Mapping[str, str] | None = None, task: TaskLike = NO_TASK) -> "StoreDesk":
+        from .deprivation import decile_lookup
+
+        reviews = store.reviews.query()
+        context = FactContext(store.reference, decile_lookup(store), review_states(reviews, store.reviews.current_revs(reviews)))
+        return cls(store.reference, context, FactColumns.from_store(store, context, task=task), champion_names or {})
+
+    def dashboard(self, report_filter: ReportFilter) -> DashboardData:
+        return self.columns.dashboard(report_filter)
+
+    def champion_name(self, author_id: str) -> str:
+        return self.champion_names.get(author_id, author_id)
+
+    def describe(self, report_filter: ReportFilter) -> list[tuple[str, str]]:
+        return report_filter.describe(self.reference, self.champion_name)
+
+    def sheets(self, store: Any, report_filter: ReportFilter,
+               tables: Sequence[str] = EXPORT_TABLES) -> tuple[Exporter, list[Sheet]]:
+        assets = store.assets.query()  # the directory: hundreds, not millions
+        ex = Exporter(self.reference, report_filter, self.context, champion_name=self.champion_name,
+                      asset_names={a.id: a.name for a in assets})
+        return ex, _sheets(ex, tables, StoredRecords(store.conversations),
+                           StoredRecords(store.conversations, store.barriers), StoredRecords(store.activities), assets)
+
+    def export_xlsx(self, path: str | os.PathLike[str], report_filter: ReportFilter, task: TaskLike = NO_TASK,
+                    tables: Sequence[str] = EXPORT_TABLES, *, store: Any) -> dict[str, int]:
+        ex, sheets = self.sheets(store, report_filter, tables)
+        return export_xlsx(path, sheets, ex, task)
+
+    def export_csv(self, path: str | os.PathLike[str], table: str, report_filter: ReportFilter,
+                   task: TaskLike = NO_TASK, *, store: Any) -> int:
+        _, [sheet] = self.sheets(store, report_filter, [table])
+        return export_csv(path, sheet, task)
 
 
 def review_states_of(reviews: Iterable[Review], records: Iterable[Any]) -> dict[str, str]:

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from champions.coordinator import ReportFilter, TaskState
 from champions.coordinator.deprivation import import_lookup
-from champions.coordinator.desk import Desk
+from champions.coordinator.desk import Desk, StoreDesk, StoredRecords
 from champions.coordinator.openreferral import import_package
 from champions.domain.samples import SampleGenerator
 from champions.store import Query
@@ -67,6 +67,39 @@ def test_exports_through_the_desk(tmp_path, store) -> None:
     assert load_workbook(tmp_path / "all.xlsx", read_only=True).sheetnames[-3:] == ["Data dictionary", "Taxonomy", "Filter"]
     with pytest.raises(ValueError, match="unknown export table\\(s\\): people"):
         desk.export_csv(tmp_path / "x.csv", "people", flt)
+
+
+def sheet_rows(path) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    book = load_workbook(path, read_only=True)
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+@pytest.mark.parametrize("flt", [ReportFilter(), ReportFilter.make(champions=["ben"], barrier_domains=["practical_issues"])],
+                         ids=["everything", "one champion, one domain"])
+def test_the_store_desk_counts_and_exports_what_the_whole_desk_does(tmp_path, store, flt) -> None:
+    """The Dashboard's StoreDesk keeps only columns and streams records for exports; it must agree with Desk."""
+    names = {"amina": "Amina Khan"}
+    whole, light = Desk.load(store, champion_names=names), StoreDesk.load(store, champion_names=names)
+    assert light.dashboard(flt) == whole.dashboard(flt)
+    assert light.describe(flt) == whole.describe(flt)
+    assert light.export_xlsx(tmp_path / "light.xlsx", flt, store=store) == whole.export_xlsx(tmp_path / "whole.xlsx", flt)
+    light_rows, whole_rows = sheet_rows(tmp_path / "light.xlsx"), sheet_rows(tmp_path / "whole.xlsx")
+    assert light_rows.keys() == whole_rows.keys()
+    for name in whole_rows:
+        if name != "Filter":  # it says when the file was made
+            assert light_rows[name] == whole_rows[name], name
+    for table in ("conversations", "barriers", "outreach", "assets"):
+        assert light.export_csv(tmp_path / f"l-{table}.csv", table, flt, store=store) == whole.export_csv(
+            tmp_path / f"w-{table}.csv", table, flt)
+        assert (tmp_path / f"l-{table}.csv").read_bytes() == (tmp_path / f"w-{table}.csv").read_bytes(), table
+
+
+def test_stored_records_stream_every_live_record_in_the_stores_order(store) -> None:
+    records = StoredRecords(store.conversations, store.barriers, chunk=7)
+    expected = [*store.conversations.query(), *store.barriers.query()]
+    assert len(records) == len(expected) == 599 + 80
+    assert [r.id for r in records] == [r.id for r in expected]
+    assert records[0].id == expected[0].id and records[-1].id == expected[-1].id and records[600].id == expected[600].id
 
 
 def test_open_referral_out_of_one_store_and_into_another(tmp_path, store, open_store) -> None:

@@ -1,7 +1,8 @@
 """The coordinator's Dashboard: one filter bar over every chart, each chart with its numbers beside it.
 
-Nothing is counted here. ``Desk.load`` reads every record once on this page's own worker
-thread; after a filter change ``Desk.dashboard(filter)`` recounts there too (well under a
+Nothing is counted here. ``StoreDesk.load`` reads every record once on this page's own worker
+thread into columns (not keeping the records, so a million fit); after a filter change
+``StoreDesk.dashboard(filter)`` recounts there too (well under a
 second for a million records), on a channel where the newest request wins, while the page
 keeps the last numbers on screen and says "Counting…". The charts and tables show the
 ``Table`` rows of ``champions.coordinator.dashboard`` as they are.
@@ -38,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from ...coordinator import ReportFilter, TaskState
 from ...coordinator.dashboard import DashboardData, Table
-from ...coordinator.desk import Desk
+from ...coordinator.desk import StoreDesk
 from ..pages.home_page import StatTile
 from ..workers import StoreWorker
 from .charts import ADDRESSED_COLOURS, ChartPanel
@@ -94,7 +95,7 @@ class DashboardPage(QWidget):
         self.champion_names = dict(champion_names or {})
         self.worker = StoreWorker(store, self, name="coordinator")
         self.export_worker = StoreWorker(store, self, name="coordinator-export")
-        self.desk: Desk | None = None
+        self.desk: StoreDesk | None = None
         self.data: DashboardData | None = None
         self.export_run: ExportRun | None = None
         self.last_export: ExportResult | None = None
@@ -353,8 +354,8 @@ class DashboardPage(QWidget):
         names = dict(self.champion_names)
         progress = self._loader.progressed.emit
 
-        def job(store: Any) -> Desk:
-            return Desk.load(store, champion_names=names, task=TaskState(progress))
+        def job(store: Any) -> StoreDesk:  # the columns only: a million records fit (Desk would hold them all)
+            return StoreDesk.load(store, champion_names=names, task=TaskState(progress))
 
         self.worker.submit(job, self._loaded, self._load_failed, channel="desk")
 
@@ -363,7 +364,7 @@ class DashboardPage(QWidget):
             self.loading_bar.setRange(0, total)
             self.loading_bar.setValue(done)
 
-    def _loaded(self, desk: Desk) -> None:
+    def _loaded(self, desk: StoreDesk) -> None:
         self._loading = False
         self.desk = desk
         names = {}

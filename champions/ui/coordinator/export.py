@@ -1,6 +1,7 @@
 """Exports of the Dashboard's current filter, on a worker, with a progress dialog and Cancel.
 
-The writing is ``Desk.export_xlsx`` / ``Desk.export_csv`` (``champions.coordinator.exports``):
+The writing is ``StoreDesk.export_xlsx`` / ``export_csv`` (``champions.coordinator.exports``), the
+records read again from the export thread's store a chunk at a time:
 rows stream to a temporary file beside the target that is renamed over it only at the end, so
 a cancelled or failed export leaves no file at all, never a half-written one. Here we only
 show the job's progress and carry its Cancel back (``widgets.task_progress``).
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from ...coordinator import Cancelled, ReportFilter
-from ...coordinator.desk import Desk
+from ...coordinator.desk import Desk, StoreDesk
 from ..widgets.task_progress import PROGRESS_STEPS, TaskProgress
 from ..workers import StoreWorker
 from .pdf_summary import SummaryJob, SummaryRequest
@@ -45,7 +46,7 @@ class ExportRun(QObject):
 
     finished = Signal(object)
 
-    def __init__(self, worker: StoreWorker, desk: Desk, choice: ExportChoice, path: Path,
+    def __init__(self, worker: StoreWorker, desk: Desk | StoreDesk, choice: ExportChoice, path: Path,
                  report_filter: ReportFilter, parent: QWidget, summary: SummaryRequest | None = None) -> None:
         super().__init__(parent)
         self.path = Path(path)
@@ -57,11 +58,11 @@ class ExportRun(QObject):
         self.bridge, self.task, self.dialog = self.progress.bridge, self.progress.task, self.progress.dialog
         task, path, flt = self.task, self.path, report_filter
 
-        def job(_store: Any) -> int | None:
+        def job(store: Any) -> int | None:  # store: the export thread's own, to read the records from
             try:
                 if choice.key == "xlsx":
-                    return sum(desk.export_xlsx(path, flt, task).values())
-                return desk.export_csv(path, choice.key, flt, task)
+                    return sum(desk.export_xlsx(path, flt, task, store=store).values())
+                return desk.export_csv(path, choice.key, flt, task, store=store)
             except Cancelled:  # expected: an answer, not a failure to log
                 return None
 
