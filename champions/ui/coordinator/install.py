@@ -112,5 +112,5 @@ def install_coordinator(window: Any) -> CoordinatorPages:
         check.setInterval(ENROLMENT_CHECK_MS)
         check.timeout.connect(pages.install_if_due)
         window.events.changed.connect(lambda _event: None if pages.installed else check.start())
-        QTimer.singleShot(0, pages.hook_sync)  # sync is plugged in after the window is built
+        QTimer.singleShot(0, window, pages.hook_sync)  # sync is plugged in after the window is built
     return pages  # each page, once built, stops with the window (add_lazy_coordinator_page)

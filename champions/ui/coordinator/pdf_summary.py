@@ -725,7 +725,7 @@ class SummaryJob(QObject):
         # deadlocked against the GUI thread (Qt's connection lock on one side, the GIL on the other),
         # seen under load. The counting stays on the worker; this step is bounded by the summary's
         # size (a few charts, tables and quotes), not by the number of records.
-        QTimer.singleShot(0, self._write)
+        QTimer.singleShot(0, self, self._write)
 
     def _write(self) -> None:
         if self.content is None or self.task.cancelled:

@@ -315,7 +315,7 @@ class HomePage(QScrollArea):
         super().resizeEvent(event)
         self._relayout_tiles()
         if self.queries_box.isVisible():
-            QTimer.singleShot(0, self._fit_queries)  # once the list has its new width and its lines re-wrapped
+            QTimer.singleShot(0, self, self._fit_queries)  # once the list has its new width and its lines re-wrapped
 
     def _fit_queries(self) -> None:
         _fit(self.queries, QUERIES_SHOWN)
@@ -469,7 +469,7 @@ class HomePage(QScrollArea):
             self.queries.setCurrentRow(0)
         self.queries_box.setVisible(bool(queries))
         self._fit_queries()
-        QTimer.singleShot(0, self._fit_queries)  # again once the rows are laid out at the list's width
+        QTimer.singleShot(0, self, self._fit_queries)  # again once the rows are laid out at the list's width
         self._query_buttons()
 
     def query_text(self, query: QueryForYou) -> str:
