@@ -277,14 +277,14 @@ class HubClient:
                 "“{url}” is not a web address Champions can use. Check the hub address.",
                 values={"url": self.hub_url}, detail=_scrub(exc),
             ) from None
-        except requests.exceptions.Timeout as exc:
-            raise HubUnreachable(
-                "The hub did not answer in time. The connection may be slow or down; Champions will try again.",
-                detail=_scrub(exc),
-            ) from None
         except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError, OSError, ValueError) as exc:
             if _looks_like_tls(exc):
                 raise TLSProblem(TLS_EXPLANATION, detail=_scrub(exc)) from None
+            if _timed_out(exc):  # also after the retries: then requests says ConnectionError(MaxRetryError(timeout))
+                raise HubUnreachable(
+                    "The hub did not answer in time. The connection may be slow or down; Champions will try again.",
+                    detail=_scrub(exc),
+                ) from None
             raise HubUnreachable(
                 "Champions cannot reach the hub right now (no connection, or the hub is down). "
                 "Your work is saved on this laptop and will be sent when the hub can be reached.",
@@ -336,6 +336,24 @@ def read_pull_page(content: bytes) -> p.PullResponse:
 def _scrub(exc: BaseException) -> str:
     """Technical detail for the log; request objects never carry the token into the text."""
     return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A timeout, however wrapped: requests' Timeout, or urllib3's inside a MaxRetryError once retries ran out."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, urllib3.exceptions.NewConnectionError):
+            return False  # a refused or failed connection (urllib3 makes it a ConnectTimeoutError subclass)
+        if isinstance(item, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+            return True
+        todo += [getattr(item, "reason", None), item.__cause__, item.__context__,
+                 *(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))]
+    return False
 
 
 def _looks_like_tls(exc: BaseException) -> bool:

@@ -169,3 +169,39 @@ def test_a_pull_page_reads_the_same_as_the_protocol_model_and_a_bad_one_is_still
         with serve(Scripted([json_reply(200, body)])) as url:
             with pytest.raises(ServerRejected, match="does not understand"):
                 HubClient(url, "t", retries=0, **FAST).pull(0)
+
+
+def test_a_hub_that_never_answers_is_said_to_be_slow_not_unreachable():
+    """Read timeouts reach us wrapped in MaxRetryError once the retries run out; still a timeout."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)  # reads nothing, answers nothing
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        client = HubClient(f"http://127.0.0.1:{server.getsockname()[1]}", "t", retries=1,
+                           timeout=(2.0, 0.3), backoff=0.01)
+        with pytest.raises(HubUnreachable) as info:
+            client.health()  # a GET: retried, then given up
+        assert str(info.value).startswith("The hub did not answer in time"), str(info.value)
+        assert len(held) == 2  # the first try and the retry
+        with pytest.raises(HubUnreachable) as info:
+            client.enrol("ABCD-EFGH")  # never retried: requests' own ReadTimeout
+        assert str(info.value).startswith("The hub did not answer in time"), str(info.value)
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    with pytest.raises(HubUnreachable) as info:  # a closed port is still "cannot reach"
+        HubClient(f"http://127.0.0.1:{closed_port()}", "t", retries=1, **FAST).health()
+    assert str(info.value).startswith("Champions cannot reach the hub right now")

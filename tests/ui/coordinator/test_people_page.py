@@ -283,8 +283,7 @@ def test_a_hub_that_never_answers_leaves_the_window_responsive(qtbot, coordinato
     assert time.monotonic() - started >= 1.9  # it really waited for the hub...
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert len(ticks) > 40 and max(gaps) < 0.25, gaps  # ...while the window kept running
-    # (urllib3 reports a read timeout with no retries left as a failed connection: the client's offline sentence)
-    assert page.message.text().startswith("Champions cannot reach the hub right now")
+    assert page.message.text().startswith("The hub did not answer in time")  # slow, not unreachable
 
 
 def test_on_a_champions_laptop_the_hub_says_only_a_coordinator_can(qtbot, store, hub):  # noqa: F811
