@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tests.ui.test_screenshot import _display, _not_blank
 
@@ -40,3 +42,38 @@ def shoot_in_child(script: str | Path, tmp_path: Path, shots: Sequence[str], *ar
     for name in shots:
         _not_blank(out / name)
     return out
+
+
+# ---- for the child (the screenshot script itself) --------------------------------------------
+
+def demo_store() -> Any:
+    """The app's QApplication, styled, and the demo database filled as ``champions --demo`` fills it."""
+    from champions.store import open_default
+    from champions.ui.app import apply_style, fill_demo, make_application
+
+    apply_style(make_application())
+    store = open_default(demo=True)
+    fill_demo(store)
+    return store
+
+
+def pump(ms: int) -> None:
+    """Let the window work for ``ms`` (layout, paints, results arriving), as an idle app would."""
+    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
+
+    end = QDeadlineTimer(ms)
+    while not end.hasExpired():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        time.sleep(0.01)
+
+
+def wait_until(done: Callable[[], Any], extra_ms: int = 300, timeout: float = 60, what: str = "the page") -> None:
+    """Until ``done()`` (a page loaded, a count in), then ``extra_ms`` more for the paint."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not done():
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)
+    assert done(), f"{what} never settled"
+    pump(extra_ms)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -21,32 +20,19 @@ SIZE = (1366, 768)
 
 
 def take_screenshots(out: Path) -> None:
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
     from PySide6.QtGui import QColor, QPainter
 
     from champions.domain import CommunityAsset
-    from champions.store import open_default
-    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+    from champions.ui.app import build_window
+    from tests.ui.shots import demo_store, wait_until
 
-    app = make_application()
-    apply_style(app)
-    store = open_default(demo=True)
-    fill_demo(store)
+    store = demo_store()
     store.assets.save(CommunityAsset(
         name="Coffee and jabs at St Mary's", status="proposed", author_id="amina",
         description="Coffee morning with a practice nurse on the first Tuesday of the month; no appointment needed.",
         opening_times="First Tue 10:00-12:00", languages=["en", "ur"]))
 
-    def wait(until, extra_ms: int = 300) -> None:  # noqa: ANN001
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not until():
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.02)
-        assert until(), "the page never settled"
-        end = QDeadlineTimer(extra_ms)
-        while not end.hasExpired():
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            time.sleep(0.01)
+    wait = wait_until
 
     window = build_window(store, demo=True)
     window.resize(*SIZE)

@@ -8,7 +8,6 @@ docs/screenshots/, otherwise to the test's folder. Run as a script it is the chi
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 SHOTS = ("shared-lists.png",)
@@ -16,18 +15,13 @@ SIZE = (1366, 768)
 
 
 def take_screenshots(out: Path) -> None:
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
-
     from champions.domain import ReferenceItem
     from champions.domain.list_editing import next_position
-    from champions.store import open_default
-    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+    from champions.ui.app import build_window
     from champions.ui.coordinator.lists_entry import SHARED_LISTS
+    from tests.ui.shots import demo_store, pump, wait_until
 
-    app = make_application()
-    apply_style(app)
-    store = open_default(demo=True)
-    fill_demo(store)
+    store = demo_store()
     lists = store.reference
     store.reference_items.save(ReferenceItem.make(
         "barrier", "PI.CHILDCARE", "no one to look after the children during the appointment",
@@ -35,22 +29,13 @@ def take_screenshots(out: Path) -> None:
     too_new = store.reference_items.get(lists.get("barrier", "TF.TOO_NEW").id)
     store.reference_items.save(too_new.model_copy(update={"retired": True}))
 
-    def pump(ms: int) -> None:
-        end = QDeadlineTimer(ms)
-        while not end.hasExpired():
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            time.sleep(0.01)
-
     window = build_window(store, demo=True)
     window.resize(*SIZE)
     window.show()
     window.go_to(SHARED_LISTS)
     page = window.pages[SHARED_LISTS]
     page.choose_list("barrier")
-    deadline = time.monotonic() + 60
-    while (page.lists is None or page.is_busy()) and time.monotonic() < deadline:
-        pump(50)
-    assert page.lists is not None, "the lists never loaded"
+    wait_until(lambda: page.lists is not None and not page.is_busy(), 0, what="the lists")
     page._show_items(keep="PI.CHILDCARE")
     page.table.setFocus()
     pump(600)

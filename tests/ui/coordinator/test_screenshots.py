@@ -8,7 +8,6 @@ docs/screenshots/, otherwise to the test's folder. Run as a script it is the chi
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 SHOTS = ("dashboard.png", "dashboard-weeks.png", "dashboard-people.png", "dashboard-intention.png",
@@ -17,30 +16,19 @@ SIZE = (1366, 768)
 
 
 def take_screenshots(out: Path) -> None:
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop
     from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
 
-    from champions.store import open_default
-    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+    from champions.ui.app import build_window
+    from tests.ui.shots import demo_store, wait_until
 
-    app = make_application()
-    apply_style(app)
-    store = open_default(demo=True)
-    fill_demo(store)
+    store = demo_store()
+    app = QApplication.instance()
 
-    def settle(window, extra_ms: int = 300) -> None:
+    def settle(window, extra_ms: int = 300) -> None:  # noqa: ANN001
         page = window.dashboard
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            if page.data is not None and not page.is_busy() and not window.counter.is_busy():
-                break
-            time.sleep(0.02)
-        assert page.data is not None, "the dashboard never counted"
-        end = QDeadlineTimer(extra_ms)
-        while not end.hasExpired():
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            time.sleep(0.01)
+        wait_until(lambda: page.data is not None and not page.is_busy() and not window.counter.is_busy(), extra_ms,
+                   timeout=30, what="the dashboard")
 
     def open_window():
         window = build_window(store, demo=True)

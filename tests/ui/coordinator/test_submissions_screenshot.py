@@ -8,7 +8,6 @@ otherwise to the test's folder. Run as a script it is the child.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 SHOTS = ("submissions.png",)
@@ -16,29 +15,16 @@ SIZE = (1366, 768)
 
 
 def take_screenshots(out: Path) -> None:
-    from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, Qt
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from champions.store import open_default
-    from champions.ui.app import apply_style, build_window, fill_demo, make_application
+    from champions.ui.app import build_window
+    from tests.ui.shots import demo_store, wait_until
 
-    app = make_application()
-    apply_style(app)
-    store = open_default(demo=True)
-    fill_demo(store)
+    store = demo_store()
 
-    def settle(page, extra_ms: int = 400) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            if page.columns is not None and not page.is_busy():
-                break
-            time.sleep(0.02)
-        assert page.columns is not None, "the submissions never loaded"
-        end = QDeadlineTimer(extra_ms)
-        while not end.hasExpired():
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
-            time.sleep(0.01)
+    def settle(page, extra_ms: int = 400) -> None:  # noqa: ANN001
+        wait_until(lambda: page.columns is not None and not page.is_busy(), extra_ms, what="the submissions")
 
     window = build_window(store, demo=True)
     window.resize(*SIZE)
