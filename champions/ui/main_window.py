@@ -433,6 +433,31 @@ class MainWindow(QMainWindow):
             scale_font(title, 1.6, bold=True)
         self.retranslate()
 
+    def remove_page(self, key: str) -> None:
+        """Take a page added later out again (the coordinator's, after signing out); it stops its work first."""
+        if key not in self.page_keys or key in PAGES:
+            return
+        if self.current_page_key() == key:
+            self.go_to("home")
+        row = self.page_keys.index(key)
+        page = self.pages.pop(key)
+        self._pending.pop(key, None)
+        self.page_keys.pop(row)
+        self.nav.blockSignals(True)
+        self.nav.takeItem(row)
+        self.nav.blockSignals(False)
+        action = self.page_actions.pop(key)
+        self.go_menu.removeAction(action)
+        self.removeAction(action)
+        action.deleteLater()
+        if hasattr(page, "shutdown"):
+            page.shutdown()
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        for number, other in enumerate(self.page_keys, start=1):  # the Ctrl+number keys follow the rows
+            self.page_actions[other].setShortcut(QKeySequence(f"Ctrl+{number}") if number < 10 else QKeySequence())
+        self.retranslate()
+
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return

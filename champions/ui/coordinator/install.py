@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DASHBOARD = "dashboard"
+COORDINATOR_PAGE_KEYS = (DASHBOARD, "submissions", "people", "shared_lists")  # the *_entry modules' keys
 ENROLMENT_CHECK_MS = 300
 #: Where ``champions.sync.enrolment`` keeps who this device is (its ``IDENTITY_KEY``), and the
 #: roles its ``Identity.is_coordinator`` accepts; tests/ui/test_startup.py checks they agree.
@@ -88,11 +89,24 @@ class CoordinatorPages:
         return True
 
     def hook_sync(self) -> None:
-        """Listen for the sync controller's ``enrolled``; called again once sync is plugged in."""
+        """Listen for the sync controller's ``enrolled`` (and signing out); called again once sync is plugged in."""
         controller = getattr(self.window, "sync_controller", None)
         if controller is not None and not self._hooked_sync:
             controller.enrolled.connect(self.install_if_due)
+            controller.view_changed.connect(self._view_changed)
             self._hooked_sync = True
+
+    def _view_changed(self, view: Any) -> None:
+        if self.installed and not self.window.demo and getattr(view, "phase", None) == "not_enrolled":
+            self.uninstall()
+
+    def uninstall(self) -> None:
+        """Signed out: the coordinator's pages go (the records stay on the laptop, as signing out promises)."""
+        for key in COORDINATOR_PAGE_KEYS:
+            self.window.remove_page(key)
+            if getattr(self, key, None) is not None:
+                setattr(self, key, None)
+        self.installed = False
 
 
 def _make_dashboard(window: Any, names: dict[str, str]) -> DashboardPage:
@@ -112,5 +126,5 @@ def install_coordinator(window: Any) -> CoordinatorPages:
         check.setInterval(ENROLMENT_CHECK_MS)
         check.timeout.connect(pages.install_if_due)
         window.events.changed.connect(lambda _event: None if pages.installed else check.start())
-        QTimer.singleShot(0, window, pages.hook_sync)  # sync is plugged in after the window is built
+    QTimer.singleShot(0, window, pages.hook_sync)  # sync is plugged in after the window is built
     return pages  # each page, once built, stops with the window (add_lazy_coordinator_page)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import QWidget
 
 
@@ -29,7 +30,8 @@ def add_lazy_coordinator_page(pages: Any, key: str, title: Callable[[], str], ma
         shutdown = window.shutdown
 
         def shutdown_with_page() -> None:
-            page.shutdown()  # type: ignore[attr-defined]
+            if shiboken6.isValid(page):  # not already taken out (signing out removes the pages)
+                page.shutdown()  # type: ignore[attr-defined]
             shutdown()
 
         window.shutdown = shutdown_with_page

@@ -128,6 +128,31 @@ def test_what_a_sync_writes_on_its_own_connection_reaches_every_coordinator_page
     qtbot.waitUntil(lambda: lists.lists is not None and lists.lists.get("topic", "hpv") is not None, timeout=WAIT)
 
 
+def test_signing_out_takes_the_coordinators_pages_away_and_keeps_the_records(qtbot: Any, desk_store: Any) -> None:
+    from champions.ui.app import plug_in_sync
+
+    window = make_window(qtbot, desk_store)
+    try:
+        controller = plug_in_sync(window, desk_store)
+        window.go_to("submissions")  # built and working, then signed out from the Sync page
+        qtbot.waitUntil(lambda: window.is_built("submissions"), timeout=WAIT)
+        window.go_to("sync")
+        qtbot.mouseClick(window.sync.sign_out_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "dashboard" not in nav_keys(window), timeout=WAIT)
+        assert nav_keys(window) == ["home", "conversations", "outreach", "assets", "sync"]
+        assert not set(COORDINATOR_PAGES) & set(window.pages) and not set(COORDINATOR_PAGES) & set(window.page_actions)
+        assert [a.shortcut().toString() for a in window.go_menu.actions()][:5] == [f"Ctrl+{n}" for n in range(1, 6)]
+        assert desk_store.conversations.count() == 300  # signing out keeps the laptop's records
+        qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)  # no sixth page to go to now
+        assert window.current_page_key() == "sync"
+        # Enrolled again as a coordinator: the pages come back.
+        desk_store.settings.set("sync.identity", identity("coordinator"))
+        controller.enrolled.emit(None)
+        qtbot.waitUntil(lambda: nav_keys(window)[5:] == list(COORDINATOR_PAGES), timeout=WAIT)
+    finally:
+        window.shutdown()
+
+
 def test_every_item_model_passes_qts_model_tester(qtmodeltester: Any, desk_store: Any, dashboard: Any) -> None:
     empty = DashboardTableModel()
     qtmodeltester.check(empty)
