@@ -37,6 +37,7 @@ from ...domain import ReferenceItem, ReferenceLists, explain
 from ...domain.list_editing import CODE_MAX, next_position, split_postcodes, suggest_code, valid_code
 from ..forms.labels import domain_tr, ref_label
 from ..forms.widgets.field_message import FieldMessage
+from ..widgets.field_texts import set_field_texts
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 
@@ -287,10 +288,7 @@ class ItemDialog(QDialog):
             "group": (self.tr("&Domain:"), self.tr("Domain")),
             "postcodes": (self.tr("&Postcode areas:"), self.tr("Postcode areas")),
         }
-        for key, (label, name) in texts.items():
-            if key in self.fields:
-                self.labels[key].setText(label)
-                self.fields[key].setAccessibleName(name)
+        set_field_texts(self.labels, self.fields, texts)
         if self.is_new:
             self.hints["code"].setText(self.tr("Made from the name; change it now if you like. "
                                                "It cannot change once saved, because records keep it."))

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ...domain import AssetLocation, AssetOrganization, CommunityAsset, explain, is_full_postcode
 from ..forms.labels import domain_tr
+from .field_texts import set_field_texts
 
 # Which field a problem's dotted path belongs to.
 _FIELD_OF = {
@@ -152,10 +153,7 @@ class ProposeAssetDialog(QDialog):
             "languages": (self.tr("&Languages:"), self.tr("Languages spoken there")),
             "status": (self.tr("St&atus:"), self.tr("Status")),
         }
-        for key, (label, name) in texts.items():
-            if key in self.fields:
-                self.labels[key].setText(label)
-                self.fields[key].setAccessibleName(name)
+        set_field_texts(self.labels, self.fields, texts)
         for i, (_code, words) in enumerate(STATUSES):
             self.status.setItemText(i, QCoreApplication.translate("ProposeAssetDialog", words))
         self.opening_times.setPlaceholderText(self.tr("For example Mon-Fri 9:00-17:00"))
