@@ -192,6 +192,14 @@ class ReviewDialog(QDialog):
         self.resize(max(560, self.sizeHint().width()), max(460, self.sizeHint().height()))
         self.comment.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def open_in(self, window: QWidget) -> None:
+        """Show it, kept in the main window's ``dialogs`` so closing the window asks about unsent text."""
+        shell_dialogs = getattr(window, "dialogs", None)
+        if isinstance(shell_dialogs, list):
+            shell_dialogs.append(self)
+        self.show()
+        self.activateWindow()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Closing the window (the app quitting) with a comment typed asks first, as the forms do."""
         if self._let_go or not self.text() or not self.send_button.isEnabled():

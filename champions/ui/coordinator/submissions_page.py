@@ -610,11 +610,7 @@ class SubmissionsPage(QWidget):
         dialog.submitted.connect(lambda text: self._send_query(dialog, kind, record_id, about, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, record_id))
         self.review_dialog = dialog
-        shell_dialogs = getattr(self.window(), "dialogs", None)
-        if isinstance(shell_dialogs, list):  # the main window asks about an unsent query on closing
-            shell_dialogs.append(dialog)
-        dialog.show()
-        dialog.activateWindow()
+        dialog.open_in(self.window())
 
     def _keep_unsent(self, dialog: ReviewDialog, record_id: str) -> None:
         text = dialog.comment.toPlainText()

@@ -531,11 +531,7 @@ class HomePage(QScrollArea):
         dialog.submitted.connect(lambda text: self._send_reply(dialog, query, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, query))
         self.reply_dialog = dialog
-        shell_dialogs = getattr(self.window(), "dialogs", None)
-        if isinstance(shell_dialogs, list):  # the main window asks about an unsent reply on closing
-            shell_dialogs.append(dialog)
-        dialog.show()
-        dialog.activateWindow()
+        dialog.open_in(self.window())
         self.reply_dialog_opened.emit(dialog)
 
     def _keep_unsent(self, dialog: Any, query: QueryForYou) -> None:
