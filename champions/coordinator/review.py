@@ -20,6 +20,11 @@ class ReviewLike(Protocol):
     deleted: bool
 
 
+def latest_query(review: Any) -> Any:
+    """The coordinator's newest query in the review's thread (None if it has none)."""
+    return next((n for n in reversed(review.notes) if n.note_kind == "query"), None)
+
+
 def derive_review_state(review: ReviewLike | None, current_rev: int) -> str:
     """One of ``unreviewed``, ``reviewed``, ``queried``, ``answered`` (the keys of ``REVIEW_STATES``)."""
     if review is None or review.deleted:

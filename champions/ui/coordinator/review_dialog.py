@@ -36,7 +36,6 @@ from ..forms.labels import domain_tr
 from ..models.rows import when_text
 
 CONTEXT = "ReviewDialog"
-REPOSITORIES = {"conversation": "conversations", "barrier": "barriers", "outreach_activity": "activities"}
 
 
 def tr(text: str) -> str:
@@ -50,7 +49,7 @@ def review_with(store: Any, kind: str, record_id: str, state: str, note: ReviewN
     One review per record (``review_id``): an existing one (even a withdrawn one) is built on, so
     the thread of queries and replies stays whole.
     """
-    record = getattr(store, REPOSITORIES[kind]).get(record_id)
+    record = store.repository(kind).get(record_id)
     existing = store.reviews.for_subject(record_id)
     notes = [*(existing.notes if existing else []), *([note] if note else [])]
     envelope: dict[str, Any] = {}
@@ -65,10 +64,6 @@ def reply_with(store: Any, review_id: str, text: str) -> Review:
     review = store.reviews.get(review_id)
     reply = ReviewNote(note_kind="reply", text=text)
     return store.reviews.save(review.model_copy(update={"notes": [*review.notes, reply]}))
-
-
-def latest_query(review: Review) -> ReviewNote | None:
-    return next((n for n in reversed(review.notes) if n.note_kind == "query"), None)
 
 
 def note_author(note: ReviewNote, names: Mapping[str, str], me: str | None) -> str:

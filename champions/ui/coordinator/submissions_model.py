@@ -38,7 +38,6 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 REVIEW_ROLE = Qt.ItemDataRole.UserRole + 3
 CONTEXT = "Submissions"
 
-REPOSITORIES = {"conversation": "conversations", "barrier": "barriers", "outreach_activity": "activities"}
 KIND_NAMES = {
     "conversation": QT_TRANSLATE_NOOP("Submissions", "Conversation"),
     "barrier": QT_TRANSLATE_NOOP("Submissions", "Barrier"),
@@ -122,7 +121,7 @@ def build_page(store: Any, ids: Sequence[str], kinds: Sequence[str],
         by_kind.setdefault(kind, []).append(record_id)
     rows: dict[str, dict[str, str]] = {}
     for kind, wanted in by_kind.items():
-        for record in getattr(store, REPOSITORIES[kind]).get_many(wanted):
+        for record in store.repository(kind).get_many(wanted):
             rows[record.id] = record_cells(record, ref, names)
     return rows
 

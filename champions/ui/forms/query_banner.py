@@ -21,13 +21,13 @@ def review_facts(record_id: str) -> Any:
     """On the form's worker: (the record's derived review state, the latest query's text, whose record it is)."""
 
     def read(store: Any) -> tuple[str, str, bool] | None:
-        from champions.coordinator.review import derive_review_state
+        from champions.coordinator.review import derive_review_state, latest_query
 
         review = store.reviews.for_subject(record_id)
         if review is None or review.deleted or review.state != "queried":
             return None
         rev = store.reviews.current_revs([review]).get(record_id)
-        query = next((n for n in reversed(review.notes) if n.note_kind == "query"), None)
+        query = latest_query(review)
         if rev is None or query is None:
             return None
         me = store.settings.get(IDENTITY_KEY)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from PySide6.QtCore import QMetaMethod, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -44,7 +44,6 @@ FOLLOW_UP_AHEAD = timedelta(days=7)
 FOLLOW_UP_OVERDUE = timedelta(days=14)  # older ones have surely been dealt with
 FOLLOW_UP_LOOKBACK = timedelta(days=120)
 IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's, read directly (no HTTP client at start-up)
-REPOSITORIES = {"conversation": "conversations", "barrier": "barriers", "outreach_activity": "activities"}
 FORM_KINDS = ("conversation", "outreach_activity")  # a standalone barrier has no form to edit it in
 
 
@@ -92,7 +91,7 @@ def person_id(store: Any) -> str | None:
 
 def queries_for_you(store: Any) -> list[QueryForYou]:
     """Runs on the worker thread: open queries first, then answered ones, each newest first."""
-    from ...coordinator.review import derive_review_state
+    from ...coordinator.review import derive_review_state, latest_query
 
     me = person_id(store)
     if me is None:
@@ -102,12 +101,12 @@ def queries_for_you(store: Any) -> list[QueryForYou]:
     by_kind: dict[str, list[str]] = {}
     for review in reviews:
         by_kind.setdefault(review.subject_kind, []).append(review.subject_id)
-    records = {r.id: r for kind, ids in by_kind.items() for r in getattr(store, REPOSITORIES[kind]).get_many(ids)}
+    records = {r.id: r for kind, ids in by_kind.items() for r in store.repository(kind).get_many(ids)}
     ref = store.reference
     found = []
     for review in reviews:
         record = records.get(review.subject_id)
-        query = next((n for n in reversed(review.notes) if n.note_kind == "query"), None)
+        query = latest_query(review)
         if record is None or record.deleted or query is None or review.subject_id not in revs:
             continue  # not on this device (yet), or deleted by the champion
         state = derive_review_state(review, revs[review.subject_id])
@@ -500,12 +499,7 @@ class HomePage(QScrollArea):
         if query.kind == "conversation":
             self.open_conversation.emit(query.record_id)
         elif query.kind == "outreach_activity":
-            if self.isSignalConnected(QMetaMethod.fromSignal(self.open_activity)):
-                self.open_activity.emit(query.record_id)
-            else:  # a window that has not connected the signal: its own opener, as the Sync page does
-                opener = getattr(self.window(), "open_activity", None)
-                if opener is not None:
-                    opener(query.record_id)
+            self.open_activity.emit(query.record_id)
         else:
             self._tell(self.tr("A barrier logged on its own cannot be edited here: use Reply to answer."))
 
