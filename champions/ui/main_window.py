@@ -97,8 +97,8 @@ class PendingPage(QWidget):
 
 class MainWindow(QMainWindow):
     unsynced_changed = Signal(int)
-    #: After ``refresh``: the store changed, perhaps through another connection (a sync, an import,
-    #: a page's worker) whose writes the window's ``events`` do not hear. Coordinator pages listen.
+    #: The store changed through another connection (a sync's pull, an import) whose writes the
+    #: window's ``events`` do not hear (``changed_elsewhere``). Coordinator pages listen.
     data_changed = Signal()
 
     def __init__(self, store: Any, demo: bool = False, parent: QWidget | None = None) -> None:
@@ -346,13 +346,7 @@ class MainWindow(QMainWindow):
     def _connect_assets(self, page: Any) -> None:
         """A coordinator's import writes through its own worker's store: tell the lists, the counts and sync."""
 
-        def imported() -> None:
-            self.refresh()
-            controller = getattr(self, "sync_controller", None)
-            if controller is not None:
-                controller.sync_now(automatic=True)
-
-        page.data_changed.connect(imported)
+        page.data_changed.connect(lambda: self.record_saved_elsewhere(notify_pages=True))
         # The Dashboard reads the deciles when it loads.
         page.deprivation_imported.connect(lambda _result: self.dashboard.reload() if self.is_built("dashboard") else None)
 
@@ -532,11 +526,19 @@ class MainWindow(QMainWindow):
             if self.is_built(key):  # one not built yet reads the store afresh when it is
                 self.pages[key].refresh()  # type: ignore[attr-defined]
         self.refresh_counts()
+
+    def changed_elsewhere(self) -> None:
+        """Records came through another connection (a sync's pull, an import): refresh, and tell the
+        coordinator's pages, which the window's events cannot tell."""
+        self.refresh()
         self.data_changed.emit()
 
-    def record_saved_elsewhere(self) -> None:
+    def record_saved_elsewhere(self, *, notify_pages: bool = False) -> None:
         """A page saved through its own worker's connection: refresh, count it as waiting, and sync soon."""
-        self._store_changed(None)
+        if notify_pages:
+            self.changed_elsewhere()
+        else:
+            self._store_changed(None)
         controller = getattr(self, "sync_controller", None)
         if controller is not None:
             controller.refresh()

@@ -25,7 +25,7 @@ def add_lazy_coordinator_page(pages: Any, key: str, title: Callable[[], str], ma
         setattr(pages, key, page)
         if hasattr(page, "store_changed"):
             # What a sync or an import writes on a connection of its own, the window's events never
-            # hear; the window says so once it has refreshed its lists.
+            # hear; the window says so (changed_elsewhere).
             window.data_changed.connect(lambda: page.store_changed(None))
         shutdown = window.shutdown
 

@@ -58,7 +58,7 @@ def install_sync(main_window: Any, store: Any, **controller_options: Any) -> Syn
                "outreach_activity": getattr(main_window, "open_activity", None)}
     page.open_record.connect(lambda kind, record_id: openers.get(kind) and openers[kind](record_id))
     if hasattr(main_window, "refresh"):
-        controller.data_changed.connect(main_window.refresh)
+        controller.data_changed.connect(getattr(main_window, "changed_elsewhere", main_window.refresh))
 
     original_shutdown = getattr(main_window, "shutdown", None)
 

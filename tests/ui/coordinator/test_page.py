@@ -123,7 +123,7 @@ def test_what_a_sync_writes_on_its_own_connection_reaches_every_coordinator_page
         other.close()
     qtbot.wait(500)
     assert dashboard.data.headline.conversations == before  # nobody has told the window yet
-    window.refresh()  # what the sync controller's data_changed does
+    window.changed_elsewhere()  # what the sync controller's data_changed does
     qtbot.waitUntil(lambda: dashboard.data.headline.conversations == before + 3, timeout=WAIT)
     qtbot.waitUntil(lambda: lists.lists is not None and lists.lists.get("topic", "hpv") is not None, timeout=WAIT)
 
