@@ -10,8 +10,9 @@ simply loads a new Desk and drops the old one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from ..domain import Barrier, CommunityAsset, Conversation, OutreachActivity, ReferenceLists, Review
@@ -97,8 +98,8 @@ class Desk:
 
     def sheets(self, report_filter: ReportFilter, tables: Sequence[str] = EXPORT_TABLES) -> tuple[Exporter, list[Sheet]]:
         ex = self.exporter(report_filter)
-        return ex, _sheets(ex, tables, self.conversations, [*self.conversations, *self.barriers], self.activities,
-                           self.assets)
+        return ex, _sheets(ex, tables, lambda: self.conversations, lambda: [*self.conversations, *self.barriers],
+                           lambda: self.activities, lambda: self.assets)
 
     def export_xlsx(self, path: str | os.PathLike[str], report_filter: ReportFilter,
                     task: TaskLike = NO_TASK, tables: Sequence[str] = EXPORT_TABLES, *, store: Any = None) -> dict[str, int]:
@@ -115,14 +116,18 @@ class Desk:
         return export_package(folder, self.assets, self.reference, task)
 
 
-def _sheets(ex: Exporter, tables: Sequence[str], conversations: Sequence[Any], barriers: Sequence[Any],
-            activities: Sequence[Any], assets: Sequence[Any]) -> list[Sheet]:
-    """The export's tables; ``barriers`` holds the conversations too (their barriers are rows of it)."""
+Records = Callable[[], Collection[Any]]
+
+
+def _sheets(ex: Exporter, tables: Sequence[str], conversations: Records, barriers: Records,
+            activities: Records, assets: Records) -> list[Sheet]:
+    """The export's tables, each source read only if its table is asked for; ``barriers`` holds the
+    conversations too (their barriers are rows of it)."""
     makers: dict[str, Callable[[], Sheet]] = {
-        "conversations": lambda: ex.conversations(conversations),
-        "barriers": lambda: ex.barriers(barriers),
-        "outreach": lambda: ex.outreach(activities),
-        "assets": lambda: ex.assets(assets),
+        "conversations": lambda: ex.conversations(conversations()),
+        "barriers": lambda: ex.barriers(barriers()),
+        "outreach": lambda: ex.outreach(activities()),
+        "assets": lambda: ex.assets(assets()),
     }
     unknown = [t for t in tables if t not in makers]
     if unknown:
@@ -130,16 +135,21 @@ def _sheets(ex: Exporter, tables: Sequence[str], conversations: Sequence[Any], b
     return [makers[t]() for t in tables]
 
 
-class StoredRecords(Sequence[Any]):
-    """The live records of one or more repositories as a sequence read a chunk at a time.
+class StoredRecords(Collection[Any]):
+    """The live records of one or more repositories, read a chunk at a time as they are iterated.
 
     An export over a million records streams them from the store (on the export's own thread)
     instead of holding them; ``len`` is known up front so the export still shows its progress.
+    The ids are read when first needed, one id list per repository.
     """
 
     def __init__(self, *repos: Any, chunk: int = 2000) -> None:
-        self._parts = [(repo, repo.ids()) for repo in repos]  # newest first, deleted ones left out
+        self._repos = repos
         self._chunk = chunk
+
+    @cached_property
+    def _parts(self) -> list[tuple[Any, list[str]]]:
+        return [(repo, repo.ids()) for repo in self._repos]  # newest first, deleted ones left out
 
     def __len__(self) -> int:
         return sum(len(ids) for _, ids in self._parts)
@@ -149,11 +159,15 @@ class StoredRecords(Sequence[Any]):
             for start in range(0, len(ids), self._chunk):
                 yield from repo.get_many(ids[start:start + self._chunk])
 
-    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+    def __contains__(self, record: object) -> bool:
+        return any(getattr(record, "id", None) in ids for _, ids in self._parts)
+
+    def __getitem__(self, index: int) -> Any:
+        """One record by position (one read each: for a look at a few, not a loop over all)."""
         if index < 0:
             index += len(self)
         for repo, ids in self._parts:
-            if index < len(ids):
+            if 0 <= index < len(ids):
                 return repo.get(ids[index])
             index -= len(ids)
         raise IndexError("record index out of range")
@@ -195,8 +209,9 @@ class StoreDesk:
         assets = store.assets.query()  # the directory: hundreds, not millions
         ex = Exporter(self.reference, report_filter, self.context, champion_name=self.champion_name,
                       asset_names={a.id: a.name for a in assets})
-        return ex, _sheets(ex, tables, StoredRecords(store.conversations),
-                           StoredRecords(store.conversations, store.barriers), StoredRecords(store.activities), assets)
+        return ex, _sheets(ex, tables, lambda: StoredRecords(store.conversations),
+                           lambda: StoredRecords(store.conversations, store.barriers),
+                           lambda: StoredRecords(store.activities), lambda: assets)
 
     def export_xlsx(self, path: str | os.PathLike[str], report_filter: ReportFilter, task: TaskLike = NO_TASK,
                     tables: Sequence[str] = EXPORT_TABLES, *, store: Any) -> dict[str, int]:

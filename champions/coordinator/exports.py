@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -112,7 +112,7 @@ def _utc(value: datetime) -> datetime:
 
 
 def _size(records: Iterable[Any]) -> int:
-    return len(records) if isinstance(records, Sequence) else 0
+    return len(records) if isinstance(records, Sized) else 0
 
 
 class Exporter:
