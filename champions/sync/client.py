@@ -19,7 +19,7 @@ import json
 import logging
 import ssl
 from pathlib import Path
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar, get_args
 from urllib.parse import quote, urlsplit
 
@@ -338,37 +338,31 @@ def _scrub(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
-def _timed_out(exc: BaseException) -> bool:
-    """A timeout, however wrapped: requests' Timeout, or urllib3's inside a MaxRetryError once retries ran out."""
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The error and every error behind it: causes, contexts, urllib3's ``reason`` and wrapped ``args``."""
     seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
+    todo: list[object] = [exc]
     while todo:
         item = todo.pop()
-        if item is None or id(item) in seen:
+        if not isinstance(item, BaseException) or id(item) in seen:
             continue
         seen.add(id(item))
+        yield item
+        todo += [getattr(item, "reason", None), item.__cause__, item.__context__, *getattr(item, "args", ())]
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A timeout, however wrapped: requests' Timeout, or urllib3's inside a MaxRetryError once retries ran out."""
+    for item in _chain(exc):
         if isinstance(item, urllib3.exceptions.NewConnectionError):
             return False  # a refused or failed connection (urllib3 makes it a ConnectTimeoutError subclass)
         if isinstance(item, (requests.exceptions.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
             return True
-        todo += [getattr(item, "reason", None), item.__cause__, item.__context__,
-                 *(a for a in getattr(item, "args", ()) if isinstance(a, BaseException))]
     return False
 
 
 def _looks_like_tls(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, (ssl.SSLError, urllib3.exceptions.SSLError, ssl.CertificateError)):
-            return True
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            if isinstance(reason, (ssl.SSLError, urllib3.exceptions.SSLError)):
-                return True
-        current = current.__cause__ or current.__context__ or (reason if isinstance(reason, BaseException) else None)
-    return False
+    return any(isinstance(item, (ssl.SSLError, urllib3.exceptions.SSLError, ssl.CertificateError)) for item in _chain(exc))
 
 
 def _error_for(status: int, content: bytes, retry_after: str | None) -> SyncError:
