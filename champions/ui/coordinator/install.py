@@ -59,6 +59,17 @@ def coordinator_identity(store: Any) -> Coordinator | None:
     return Coordinator(person_id, person_name)
 
 
+def person_id(store: Any) -> str | None:
+    """Who this device's person is, from the enrolment (None before enrolling), whatever their role."""
+    try:
+        data = store.settings.get(IDENTITY_KEY)
+    except Exception:  # noqa: BLE001 - an unreadable setting only means "not known"
+        log.exception("the enrolment could not be read")
+        return None
+    found = data.get("person_id") if isinstance(data, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
 def dashboard_title() -> str:
     """The navigation's name for the Dashboard before it is built: the page's own ``nav_title``."""
     return QCoreApplication.translate("DashboardPage", "Dashboard")

@@ -49,6 +49,7 @@ from ..models.rows import sentence, when_text
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 from .filter_bar import FilterBar
+from .install import person_id
 from .review_dialog import ReviewDialog, note_author, review_with
 from .submissions_model import (
     COLUMN_KEYS,
@@ -69,7 +70,6 @@ FILTER_SETTING = "coordinator.submissions.filter"
 REFILTER_DELAY_MS = 120  # arrow keys through a list filter once, at the end
 RELOAD_DELAY_MS = 1500  # a sync writes in pages: read the records again once it is quiet
 FORM_KINDS = ("conversation", "outreach_activity")  # kinds with a champion's form
-IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's, read directly as install.py does
 MARK_REVIEWED_KEYS = "Ctrl+Shift+R"
 SEND_QUERY_KEYS = "Ctrl+Shift+Q"
 
@@ -592,8 +592,7 @@ class SubmissionsPage(QWidget):
         state = submissions_tr(REVIEW_NAMES.get(self.table.currentIndex().data(REVIEW_ROLE), "Not reviewed"))
 
         def read(store: Any) -> tuple[Review | None, str | None]:
-            me = store.settings.get(IDENTITY_KEY)
-            return store.reviews.for_subject(record_id), me.get("person_id") if isinstance(me, dict) else None
+            return store.reviews.for_subject(record_id), person_id(store)
 
         self.worker.submit(read, lambda got: self._open_query(kind, record_id, about, state, *got),
                            lambda exc: self._tell(self.tr("The record's review could not be read: {why}").format(why=exc)))

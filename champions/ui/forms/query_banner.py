@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 FETCH_NAME = "review"
-IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's
 
 
 def review_facts(record_id: str) -> Any:
@@ -23,6 +22,8 @@ def review_facts(record_id: str) -> Any:
     def read(store: Any) -> tuple[str, str, bool] | None:
         from champions.coordinator.review import derive_review_state, latest_query
 
+        from ..coordinator.install import person_id
+
         review = store.reviews.for_subject(record_id)
         if review is None or review.deleted or review.state != "queried":
             return None
@@ -30,8 +31,7 @@ def review_facts(record_id: str) -> Any:
         query = latest_query(review)
         if rev is None or query is None:
             return None
-        me = store.settings.get(IDENTITY_KEY)
-        mine = isinstance(me, dict) and me.get("person_id") == review.subject_author_id
+        mine = person_id(store) == review.subject_author_id
         return derive_review_state(review, rev), query.text, mine
 
     return read

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...store import Query
+from ..coordinator.install import person_id
 from ..forms.labels import ref_label
 from ..models.rows import sentence, when_text
 from ..workers import StoreWorker
@@ -43,7 +44,6 @@ QUERIES_SHOWN = 5  # rows before the list scrolls, so Home's figures stay in vie
 FOLLOW_UP_AHEAD = timedelta(days=7)
 FOLLOW_UP_OVERDUE = timedelta(days=14)  # older ones have surely been dealt with
 FOLLOW_UP_LOOKBACK = timedelta(days=120)
-IDENTITY_KEY = "sync.identity"  # champions.sync.enrolment's, read directly (no HTTP client at start-up)
 FORM_KINDS = ("conversation", "outreach_activity")  # a standalone barrier has no form to edit it in
 
 
@@ -80,13 +80,6 @@ class WeekSummary:
     follow_ups: list[FollowUp] = field(default_factory=list)
     unsynced: int = 0
     queries: list[QueryForYou] = field(default_factory=list)
-
-
-def person_id(store: Any) -> str | None:
-    """Who this device's champion is, from the enrolment (None before enrolling)."""
-    data = store.settings.get(IDENTITY_KEY)
-    found = data.get("person_id") if isinstance(data, dict) else None
-    return found if isinstance(found, str) and found else None
 
 
 def queries_for_you(store: Any) -> list[QueryForYou]:
