@@ -120,7 +120,8 @@ class Repository(Generic[T]):
         million short-lived objects and garbage-collector passes that stall the window. A field
         is a column (``id``, ``neighbourhood``) or a JSON path into the record (``$.people_reached``;
         a list comes back as JSON text). ``where`` filters further on the fields, named ``v0``,
-        ``v1``, ... in order, with ``params``.
+        ``v1``, ... in order, with ``params``; it is SQL, so a literal written in the code, never text a
+        person typed (their values go in ``params``).
         """
         exprs = []
         for n, name in enumerate(fields):
