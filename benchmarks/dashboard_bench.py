@@ -10,8 +10,8 @@ Measured in one run, each against a baseline from the same run:
   on their worker after every filter change: every table the page shows, 14 of them) for a dozen
   filters a coordinator would pick, best and worst of --runs each. Goal: every one under 1 second.
   Baselines for one of those tables (barriers heard by BeSD domain) under the same filter: one
-  numpy pass over the same columns (a mask and a bincount), and the raw SQL GROUP BY over the
-  store's own tables and indexes (conversation_barrier joined to conversation).
+  hand-written pass over the same bitsets (a mask and a popcount per domain), and the raw SQL
+  GROUP BY over the store's own tables and indexes (conversation_barrier joined to conversation).
 - load: ``FactColumns.from_store`` (the columns read a chunk at a time, no records kept), and the
   resident memory once loaded (now and peak).
 - XLSX: ``Desk.export_xlsx`` of the newest --xlsx-rows conversations (the conversations sheet, then
@@ -33,6 +33,8 @@ import statistics
 import sys
 import tempfile
 import time
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -41,8 +43,6 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
-
-import numpy as np  # noqa: E402
 
 from champions.coordinator import FactContext, ReportFilter, TaskState  # noqa: E402
 from champions.coordinator.columns import FactColumns  # noqa: E402
@@ -195,21 +195,36 @@ def filters(ref: ReferenceLists, today: Any) -> list[tuple[str, ReportFilter]]:
     ]
 
 
-def numpy_domains(cols: FactColumns, flt: ReportFilter) -> np.ndarray:
-    """The baseline: barriers heard by domain under the filter, one hand-written numpy pass."""
-    m = ~cols.deleted
+def bitset_domains(cols: FactColumns, flt: ReportFilter) -> Counter[str]:
+    """The baseline: barriers heard by domain under the filter, one hand-written pass over the bitsets."""
+    m = cols.all ^ cols.deleted
     if flt.neighbourhoods:
-        m &= cols.hood == cols.hoods.index[next(iter(flt.neighbourhoods))]
+        m &= cols.hood_bits[cols.hoods.index[next(iter(flt.neighbourhoods))]]
     if flt.since is not None:
-        m &= (cols.day >= flt.since.toordinal()) & (cols.day <= flt.until.toordinal())
+        m &= cols._days(flt.since, flt.until)
     if flt.champions:
-        m &= cols.author == cols.authors.index[next(iter(flt.champions))]
-    keep = m[cols.m_row]
-    if flt.barrier_domains:
-        keep &= cols.m_domain == cols.domains.index[next(iter(flt.barrier_domains))]
-    if flt.barrier_codes:
-        keep &= cols.m_code == cols.barriers.index[next(iter(flt.barrier_codes))]
-    return np.bincount(cols.m_domain[keep], minlength=len(cols.domains.values))
+        m &= cols.author_bits[cols.authors.index[next(iter(flt.champions))]]
+    counts: Counter[str] = Counter()
+    for (barrier, domain, _addressed), layers in cols.mentions.items():
+        if flt.barrier_domains and cols.domains.values[domain] not in flt.barrier_domains:
+            continue
+        if flt.barrier_codes and cols.barriers.values[barrier] not in flt.barrier_codes:
+            continue
+        counts[cols.domains.values[domain]] += sum((m & layer).bit_count() for layer in layers)
+    return counts
+
+
+def footprint(cols: FactColumns) -> int:
+    """Bytes held by the bitsets and per-row arrays (not the ids and quotes' words, which any list needs)."""
+    def size(value: Any) -> int:
+        if isinstance(value, (int, bytes, array)):
+            return sys.getsizeof(value)
+        if isinstance(value, dict):
+            return sum(size(v) for v in value.values())
+        if isinstance(value, list) and value and isinstance(value[0], int):
+            return sum(size(v) for v in value)
+        return 0
+    return sum(size(v) for v in vars(cols).values())
 
 
 def sql_domains(store: Store, flt: ReportFilter) -> list[tuple[Any, ...]]:
@@ -255,8 +270,8 @@ BASELINED = ("everything", "neighbourhood", "last 13 weeks", "one champion", "ba
 def bench_recount(store: Store, cols: FactColumns, runs: int) -> bool:
     today = utcnow().date()
     print(f"\nrecount after a filter change: FactColumns.dashboard (all 14 tables), best/worst of {runs}")
-    print(f"  {'filter':18} {'kept':>9} {'ours best':>10} {'worst':>8}   {'numpy 1 table':>13} {'SQL 1 table':>11}"
-          f"   {'ours/numpy':>10} {'ours/SQL':>8}")
+    print(f"  {'filter':18} {'kept':>9} {'ours best':>10} {'worst':>8}   {'bits 1 table':>13} {'SQL 1 table':>11}"
+          f"   {'ours/bits':>10} {'ours/SQL':>8}")
     worst_all = 0.0
     ratios_sql: list[float] = []
     for name, flt in filters(store.reference, today):
@@ -265,17 +280,17 @@ def bench_recount(store: Store, cols: FactColumns, runs: int) -> bool:
             t, data = timed(lambda: cols.dashboard(flt))
             times.append(t)
         worst_all = max(worst_all, max(times))
-        kept = int(cols.mask(flt).sum())
+        kept = cols.count(flt)
         heard = {row[0]: row for row in data.barriers_by_domain.rows}
         line = f"  {name:18} {kept:>9,} {min(times) * 1000:>8.0f}ms {max(times) * 1000:>6.0f}ms"
         if name in BASELINED:
-            t_np = min(timed(lambda: numpy_domains(cols, flt))[0] for _ in range(runs))
+            t_np = min(timed(lambda: bitset_domains(cols, flt))[0] for _ in range(runs))
             t_sql, rows = timed(lambda: sql_domains(store, flt))
             # The baselines count the same thing: check, so the comparison is of like with like.
-            counts = numpy_domains(cols, flt)
+            counts = bitset_domains(cols, flt)
             sql_total = sum(n for _, n in rows)
-            assert int(counts.sum()) == sql_total == data.headline.barriers_heard, (name, counts.sum(), sql_total,
-                                                                                    data.headline.barriers_heard)
+            assert sum(counts.values()) == sql_total == data.headline.barriers_heard, (
+                name, sum(counts.values()), sql_total, data.headline.barriers_heard)
             ratios_sql.append(min(times) / t_sql)
             line += (f"   {t_np * 1000:>11.1f}ms {t_sql * 1000:>9.0f}ms   {min(times) / t_np:>9.0f}x "
                      f"{min(times) / t_sql:>7.2f}x")
@@ -372,9 +387,9 @@ def main() -> None:
         now, peak = rss_mib()
         print(f"\nload: FactColumns.from_store of {cols.n:,} records in {t_load:.1f} s "
               f"({cols.n / t_load:,.0f} records/s, {len(progress)} progress reports)")
-        arrays = sum(v.nbytes for v in vars(cols).values() if isinstance(v, np.ndarray))
+        held = footprint(cols)
         print(f"  resident {now:.0f} MiB once loaded ({start_rss:.0f} MiB before; peak {peak:.0f} MiB while "
-              f"reading); the numpy columns {arrays / 2**20:.0f} MiB, {arrays / max(cols.n, 1):.0f} bytes a record")
+              f"reading); the bitsets and row arrays {held / 2**20:.0f} MiB, {held / max(cols.n, 1):.0f} bytes a record")
         ok = bench_recount(store, cols, args.runs)
         print(f"  resident after the recounts {rss_mib()[0]:.0f} MiB (peak {rss_mib()[1]:.0f} MiB)")
         del cols

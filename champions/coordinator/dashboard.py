@@ -247,14 +247,20 @@ class _Tally:
         self.shift[(record.intention_before, record.intention_after)] += 1
 
     def _outreach(self, fact: Fact, record: OutreachActivity) -> None:
-        for bucket in (self.outreach[record.activity_kind], self.outreach_week[fact.week]):
+        self.activity(record.activity_kind, fact.week, fact.neighbourhood, record.duration_minutes,
+                      record.volunteer_hours, record.people_reached)
+
+    def activity(self, kind: str, week: str, neighbourhood: str | None, minutes: int, volunteer_hours: float,
+                 people: int) -> None:
+        """One outreach activity (``columns.FactColumns`` counts them through here too)."""
+        for bucket in (self.outreach[kind], self.outreach_week[week]):
             bucket["activities"] += 1
-            bucket["minutes"] += record.duration_minutes
-            bucket["volunteer_hours"] += record.volunteer_hours
-            bucket["people"] += record.people_reached
-        hood = self.hood[fact.neighbourhood]
+            bucket["minutes"] += minutes
+            bucket["volunteer_hours"] += volunteer_hours
+            bucket["people"] += people
+        hood = self.hood[neighbourhood]
         hood["activities"] += 1
-        hood["minutes"] += record.duration_minutes
+        hood["minutes"] += minutes
 
 
 def _monday(week: str) -> date:

@@ -1,8 +1,8 @@
 """The coordinator's desk as one object the UI holds: everything loaded once, every page served from it.
 
 ``Desk.load(store)`` runs on a worker (with that worker's own ``store.reopen()``): it reads
-every record, the deprivation lookup and the lists, and builds the facts and their numpy
-columns. After that the Desk never touches the database, so the dashboard, the
+every record, the deprivation lookup and the lists, and builds the facts and their
+bitset columns. After that the Desk never touches the database, so the dashboard, the
 Submissions list and the exports read it from any thread; after a sync or an import the UI
 simply loads a new Desk and drops the old one.
 """

@@ -102,3 +102,31 @@ def test_columns_streamed_from_a_store_keep_no_records_and_count_the_same(open_s
                                                            key=lambda f: f.occurred_at, reverse=True)]
     with pytest.raises(RuntimeError, match="keep_facts=False"):
         lean.kept_facts(ReportFilter())
+
+
+def test_quotes_told_once_and_told_at_the_same_moment_rank_as_the_tally_ranks_them(ref) -> None:
+    """Residents' words are mostly their own: most quotes are told once. Those are ranked apart
+    from repeated ones (the newest few a filter keeps), so check that path, and its cut-off when
+    several are told at the same moment, against the tally."""
+    gen = SampleGenerator(seed=5, reference=ref, now=datetime(2026, 3, 20, tzinfo=timezone.utc))
+    records = []
+    for i in range(1500):
+        gen.envelope["author_id"] = f"champion-{i % 4}"
+        record = gen.conversation() if i % 4 else gen.barrier()
+        if i % 10:  # nine records in ten: words of their own
+            if record.kind == "barrier":
+                record = record.model_copy(update={"quote": f"{record.quote} ({9999 - i})"})
+            else:
+                record = record.model_copy(update={"barriers": [
+                    b.model_copy(update={"quote": f"{b.quote} [{9999 - i}.{j}]"}) for j, b in enumerate(record.barriers)]})
+        if i % 25 and records:  # 25 at a time told at the very same moment
+            record = record.model_copy(update={"occurred_at": records[-1].occurred_at})
+        records.append(record)
+    facts = build_facts(records, FactContext(ref, decile_of_district={"CH41": 1, "CH44": 5}))
+    columns = FactColumns(facts, ref)
+    assert columns.quotes.once and columns.quotes.repeated  # both paths are exercised
+    rng = random.Random(11)
+    for per_barrier in (1, 3):
+        for flt in [ReportFilter()] + [random_filter(rng, ref) for _ in range(25)]:
+            expected = build_dashboard(facts, flt, ref, quotes_per_barrier=per_barrier)
+            assert columns.dashboard(flt, quotes_per_barrier=per_barrier) == expected, flt

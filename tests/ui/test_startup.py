@@ -3,7 +3,7 @@
 The first test launches the real app (``python -m champions.cli``) offscreen in a child process,
 on a real encrypted database with a real file keyring in the test's folder, with
 ``CHAMPIONS_EXIT_AFTER_SHOWN=1``: champions/ui/startup_probe.py writes the modules loaded by the
-time the first window has painted, then quits. The Dashboard's numpy and QtCharts and the sync
+time the first window has painted, then quits. The Dashboard's columns and QtCharts and the sync
 client's requests cost about a second together on a 2-core laptop; none of them may come back
 into a start unnoticed.
 """
@@ -30,7 +30,7 @@ from .conftest import make_window, settle
 from .coordinator.conftest import WAIT, identity
 
 #: Imported only when the Dashboard is first shown, or once sync is plugged in after the first paint.
-HEAVY = ("numpy", "PySide6.QtCharts", "champions.ui.coordinator.dashboard_page", "champions.coordinator.desk",
+HEAVY = ("champions.coordinator.columns", "PySide6.QtCharts", "champions.ui.coordinator.dashboard_page", "champions.coordinator.desk",
          "requests", "champions.sync.client", "champions.ui.sync.controller")
 
 SEED = """

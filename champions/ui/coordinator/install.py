@@ -7,7 +7,7 @@ as the enrolment is saved: the sync controller's ``enrolled`` signal when sync i
 and otherwise the next change to the store (the first records pulled) makes it look again.
 
 Startup stays light: the role is read from the store's settings directly (not through
-``champions.sync``, which would import the HTTP client), and the Dashboard (numpy, QtCharts)
+``champions.sync``, which would import the HTTP client), and the Dashboard (its columns, QtCharts)
 is imported and built only when its page is first shown or used (``window.add_lazy_page``).
 """
 

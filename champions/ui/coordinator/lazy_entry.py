@@ -1,7 +1,7 @@
 """A coordinator page's place in the main window: a navigation row now, the page when first shown.
 
 Each page's ``*_entry`` module names its page and title and calls ``add_lazy_coordinator_page``;
-only the builder imports the page itself, so registering costs start-up nothing (numpy, the
+only the builder imports the page itself, so registering costs start-up nothing (the desk's columns, the
 HTTP client and the page's widgets load when the coordinator first opens it). A built page's
 ``shutdown`` (its worker) runs when the window shuts down, and its ``store_changed`` (if it has
 one) whenever the window refreshes after a change it could not otherwise see.

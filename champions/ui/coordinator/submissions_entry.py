@@ -1,7 +1,7 @@
 """The Submissions page's place in the main window: a navigation row now, the page when first shown.
 
 Kept apart from ``submissions_page`` so registering costs a start-up nothing: the page (and
-numpy with it) is imported only when the coordinator first opens it, as the Dashboard is.
+the desk's columns with it) is imported only when the coordinator first opens it, as the Dashboard is.
 ``install.py`` calls ``add_submissions`` right after adding the Dashboard. What a sync or an
 import writes on its own connection reaches the page through the window's ``data_changed``.
 """
