@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import select
 import socket
 import ssl
 import threading
@@ -149,6 +150,56 @@ def _pipe(src: socket.socket, dst: socket.socket, seen: list[bytes] | None = Non
             s.close()
 
 
+def _relay(a: socket.socket, b: socket.socket, seen_from_a: list[bytes] | None = None) -> None:
+    """Copy bytes both ways on one thread, non-blocking, until either side closes; then close both.
+
+    For TLS sockets: an ``ssl.SSLSocket`` must not be read on one thread while another writes
+    to it (OpenSSL's SSL object is not thread-safe), which two ``_pipe`` threads would do. And a
+    readable socket may hold no application data (a TLS 1.3 session ticket), so a blocking read
+    could stall both directions: hence non-blocking reads, and bytes already decrypted but not
+    yet read (``pending``) drained before waiting again, since ``select`` cannot see them."""
+    peers = {a: b, b: a}
+    for s in (a, b):
+        s.setblocking(False)
+    try:
+        while True:
+            ready = [s for s in (a, b) if isinstance(s, ssl.SSLSocket) and s.pending()]
+            if not ready:
+                ready, _, _ = select.select([a, b], [], [], 60)
+                if not ready:
+                    return
+            for src in ready:
+                try:
+                    data = src.recv(65536)
+                except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+                    continue
+                if not data:
+                    return
+                if src is a and seen_from_a is not None:
+                    seen_from_a.append(data)
+                _send_all(peers[src], data)
+    except OSError:
+        pass
+    finally:
+        for s in (a, b):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+def _send_all(sock: socket.socket, data: bytes) -> None:
+    """``sendall`` for a non-blocking (TLS) socket: wait until it can take more, then go on."""
+    view = memoryview(data)
+    while view:
+        try:
+            view = view[sock.send(view):]
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+            if not any(select.select([sock], [sock], [], 60)[:2]):
+                raise TimeoutError("the other side stopped reading") from None
+
+
 def _read_head(conn: socket.socket) -> tuple[bytes, bytes]:
     """(the request or response head up to the blank line, whatever came after it)."""
     data = b""
@@ -248,9 +299,13 @@ class ForwardProxy:
             conn.close()  # the client refused our certificate, as it should unless it trusts us
             upstream.close()
             return
-        outer = client_side.wrap_socket(upstream, server_hostname=host)
-        threading.Thread(target=_pipe, args=(outer, inner), daemon=True).start()
-        _pipe(inner, outer, self.inspected)
+        try:
+            outer = client_side.wrap_socket(upstream, server_hostname=host)
+        except (OSError, ssl.SSLError):
+            inner.close()
+            upstream.close()
+            raise
+        _relay(inner, outer, self.inspected)
 
 
 @contextmanager
@@ -268,8 +323,7 @@ def tls_front(port: int, tls: tuple[Path, Path]) -> Iterator[str]:
             raw.close()  # a client that did not trust us hung up
             return
         upstream = socket.create_connection(("127.0.0.1", port), timeout=30)
-        threading.Thread(target=_pipe, args=(upstream, conn), daemon=True).start()
-        _pipe(conn, upstream)
+        _relay(conn, upstream)
 
     def accept() -> None:
         while True:
