@@ -208,3 +208,28 @@ def test_sync_runs_every_few_minutes_and_when_the_network_comes_back(qtbot, stor
         controller._reachability_changed(reach.Online)
     assert second.id in hub_records(hub)
     window.shutdown()
+
+
+def test_sync_now_pressed_during_a_sync_that_finds_the_hub_gone_does_not_go_round_again(qtbot, store, hub):  # noqa: F811
+    """Pressed twice while the hub is down, Sync now tries once: the status settles on Offline
+    rather than showing Syncing for another round of retries (the timer and Sync now try again)."""
+    enrol(store, hub.url, hub.cli.invite(hub.org_id, "Amina"))
+    hub.running.kill()
+    window, controller = sync_window(qtbot, store)
+    phases: list[str] = []
+    controller.view_changed.connect(lambda view: phases.append(view.phase))
+    window.sync_status_widget.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert controller.running
+    qtbot.keyClick(window, Qt.Key.Key_F5)  # again, while the first is still trying
+    qtbot.waitUntil(lambda: controller.view.phase == "offline", timeout=WAIT)
+    qtbot.wait(500)
+    assert controller.view.phase == "offline" and not controller.running
+    assert phases.count("syncing") == 1, phases
+
+    # Once it has settled, Sync now does try again.
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert controller.running
+    qtbot.waitUntil(lambda: not controller.running, timeout=WAIT)
+    assert controller.view.phase == "offline"
+    window.shutdown()

@@ -23,7 +23,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QLocale, 
 
 from champions.sync import enrolment
 from champions.sync.engine import SyncEngine, SyncReport, SyncStatus
-from champions.sync.errors import SyncError
+from champions.sync.errors import HubUnreachable, SyncError
 
 from ..workers import StoreEvents, StoreWorker
 from .messages import problem_message, sync_message, translated
@@ -313,7 +313,11 @@ class SyncController(QObject):
             self.data_changed.emit()  # after an error we cannot tell how far it got
         if self._again:
             self._again = False
-            self.sync_now(automatic=True)
+            # Asked for again while this one ran (a save, Sync now): not when it has just found the
+            # hub unreachable. That would only spend another round of retries showing "Syncing"
+            # over "Offline"; the timer, the network coming back and Sync now all try again.
+            if not isinstance(error, HubUnreachable):
+                self.sync_now(automatic=True)
 
     def _sync_failed(self, exc: BaseException) -> None:
         """Something unexpected (not a SyncError): say so plainly and keep the app running."""
