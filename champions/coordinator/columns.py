@@ -30,7 +30,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from itertools import compress
 from typing import Any
@@ -337,7 +337,7 @@ class FactColumns:
         self.occurred = array("d", by_row(occurred))
         self._neg_days = array("q", (-day[i] for i in order))
         self.kind = bytes(by_row(kind))
-        self.review = bytes(by_row(review))
+        self.review = bytearray(by_row(review))
         self.author = array("q", by_row(author))
         self.hood = array("q", by_row(hood))
         self.all = (1 << n) - 1
@@ -421,6 +421,23 @@ class FactColumns:
         if flt.core20_only:
             m &= _union(self.decile_bits, CORE20_DECILES)
         return m
+
+    def set_review_state(self, record_id: str, state: str) -> bool:
+        """A coordinator reviewed (or queried) one record: move its row to the new state's bitset in
+        place, rather than reading every record again. False if the record is not in these columns."""
+        try:
+            row = self.ids.index(record_id)
+        except ValueError:
+            return False
+        new = self.review_values.index(state) if state in self.review_values else 0
+        old, bit = self.review[row], 1 << row
+        if old != new:
+            self.review_bits[old] = self.review_bits.get(old, 0) & ~bit
+            self.review_bits[new] = self.review_bits.get(new, 0) | bit
+            self.review[row] = new
+        if self.facts is not None:
+            self.facts[row] = replace(self.facts[row], review_state=self.review_values[new])
+        return True
 
     def count(self, flt: ReportFilter) -> int:
         """How many facts this filter keeps."""

@@ -10,7 +10,8 @@ Enter or a double-click opens the record in the champion's own form (a standalon
 which has no form, in a read-only view). Review states come from ``review_states(store)`` on the
 worker, by default ``stored_review_states``: the store's reviews against the records' current
 revs (``champions.coordinator.review``). "Mark reviewed" and "Send a query…" write the selected
-record's Review on the worker (``review_dialog.review_with``) and read the list again.
+record's Review on the worker (``review_dialog.review_with``), then move that one record to
+its new state in the columns (``FactColumns.set_review_state``) rather than read them all again.
 """
 
 from __future__ import annotations
@@ -648,14 +649,39 @@ class SubmissionsPage(QWidget):
         self.worker.submit(job, finish(done), finish(failed))
 
     def _reviewed(self, review: Review, message: str) -> None:
-        """Say what was done and read the list again, so the Review column and filter show it."""
+        """Say what was done, and move the record to its new review state in the columns (on the
+        worker, a few milliseconds even at a million records), so the Review column and filter
+        show it at once. Only while a load is under way are the records read again after it."""
         self._tell(message)
         self.review_saved.emit(review.subject_id)
-        self._stale = True
-        if self._loading:
+        columns = self.columns
+        if columns is None or self._loading:
+            self._stale = True
             self._reload_timer.start()
-        else:
+            return
+        states = self.review_states
+
+        def job(store: Any) -> bool:
+            if states is stored_review_states:  # this one record's state, not every review's again
+                found = review_states([review], store.reviews.current_revs([review]))
+            else:
+                found = states(store)
+            return columns.set_review_state(review.subject_id, found.get(review.subject_id, "unreviewed"))
+
+        def done(moved: bool) -> None:
+            if not moved:  # not in these columns (it came after they were read): read them again
+                self._stale = True
+                self.reload()
+                return
+            self._keep = self.current_id()
+            self.refilter(keep_position=True)
+
+        def failed(exc: BaseException) -> None:
+            log.warning("the review could not be shown in place (%s); reading the records again", type(exc).__name__)
+            self._stale = True
             self.reload()
+
+        self.worker.submit(job, done, failed)
 
     def _tell(self, message: str) -> None:
         self.review_notice.setText(message)

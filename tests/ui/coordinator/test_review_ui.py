@@ -134,11 +134,16 @@ def test_mark_reviewed_keeps_the_thread_and_leaves_the_query_filter(qtbot: Any, 
 def test_marking_reviewed_by_keyboard_a_record_never_queried(qtbot: Any, page: SubmissionsPage,
                                                                desk_store: Any) -> None:
     record_id = select(qtbot, page, first_row(page, "barrier"))
+    reloads: list[None] = []
+    page.loaded.connect(lambda: reloads.append(None))
     qtbot.keyClick(page.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: desk_store.reviews.for_subject(record_id) is not None, timeout=WAIT)
     qtbot.waitUntil(lambda: state_of(page, record_id) == "reviewed", timeout=WAIT)
     review = desk_store.reviews.for_subject(record_id)
     assert (review.state, review.subject_kind, review.notes) == ("reviewed", "barrier", [])
+    # The record moved to its new state in place: every record was not read again for one review,
+    # and it is still the one selected.
+    assert reloads == [] and page.current_id() == record_id
 
 
 def test_a_closed_box_keeps_the_text_and_a_second_query_shows_the_first(qtbot: Any, page: SubmissionsPage,
