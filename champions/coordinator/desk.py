@@ -21,6 +21,7 @@ from .dashboard import DashboardData
 from .exports import Exporter, Sheet, export_csv, export_xlsx
 from .filters import Fact, FactContext, ReportFilter, build_facts
 from .openreferral import export_package
+from . import review as _review
 from .review import current_revs, review_states
 from .tasks import NO_TASK, TaskLike, check
 
@@ -188,11 +189,18 @@ class StoreDesk:
     champion_names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, store: Any, *, champion_names: Mapping[str, str] | None = None, task: TaskLike = NO_TASK) -> "StoreDesk":
+    def load(cls, store: Any, *, champion_names: Mapping[str, str] | None = None, task: TaskLike = NO_TASK,
+             review_states: Callable[[Any], Mapping[str, str]] | None = None) -> "StoreDesk":
+        """``review_states(store)`` gives each reviewed record's state; by default the store's reviews
+        against the records' current revs."""
         from .deprivation import decile_lookup
 
-        reviews = store.reviews.query()
-        context = FactContext(store.reference, decile_lookup(store), review_states(reviews, store.reviews.current_revs(reviews)))
+        if review_states is None:
+            reviews = store.reviews.query()
+            states = _review.review_states(reviews, store.reviews.current_revs(reviews))
+        else:
+            states = review_states(store)
+        context = FactContext(store.reference, decile_lookup(store), states)
         return cls(store.reference, context, FactColumns.from_store(store, context, task=task), champion_names or {})
 
     def dashboard(self, report_filter: ReportFilter) -> DashboardData:

@@ -1,8 +1,8 @@
 """The coordinator's Dashboard: one filter bar over every chart, each chart with its numbers beside it.
 
-Nothing is counted here. ``StoreDesk.load`` reads every record once on this page's own worker
-thread into columns (not keeping the records, so a million fit); after a filter change
-``StoreDesk.dashboard(filter)`` recounts there too (well under a
+Nothing is counted here. The coordinator's ``DeskSource`` reads every record once into
+columns (not keeping the records, so a million fit), shared with the Submissions page; after a
+filter change ``StoreDesk.dashboard(filter)`` recounts on this page's own worker (well under a
 second for a million records), on a channel where the newest request wins, while the page
 keeps the last numbers on screen and says "Counting…". The charts and tables show the
 ``Table`` rows of ``champions.coordinator.dashboard`` as they are.
@@ -37,12 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...coordinator import ReportFilter, TaskState
+from ...coordinator import ReportFilter
 from ...coordinator.dashboard import DashboardData, Table
 from ...coordinator.desk import StoreDesk
 from ..pages.home_page import StatTile
 from ..workers import StoreWorker
 from .charts import ADDRESSED_COLOURS, ChartPanel
+from .desk_source import DeskSource, ReadsSharedDesk
 from .export import ExportChoice, ExportResult, ExportRun
 from .filter_bar import FilterBar
 from .pdf_summary import SummaryRequest
@@ -74,13 +75,7 @@ def _column(table: Table, key: str) -> list[Any]:
     return table.column(key)
 
 
-class _Loader(QObject):
-    """Carries the load's progress from the worker thread (a queued signal) to the progress bar."""
-
-    progressed = Signal(int, int)
-
-
-class DashboardPage(QWidget):
+class DashboardPage(ReadsSharedDesk, QWidget):
     """``desk`` and ``data`` are what is on screen; ``is_busy()`` says a load or a recount is on its way."""
 
     loaded = Signal()
@@ -88,7 +83,9 @@ class DashboardPage(QWidget):
     export_finished = Signal(object)  # ExportResult
 
     def __init__(self, store: Any, events: Any = None, *, champion_names: dict[str, str] | None = None,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], date] = date.today, source: DeskSource | None = None,
+                 parent: QWidget | None = None) -> None:
+        """``source``: the window's shared desk; without one the page reads the records for itself."""
         super().__init__(parent)
         self.setObjectName("dashboardPage")
         self.store = store
@@ -105,7 +102,8 @@ class DashboardPage(QWidget):
         self._closed = False
         self._fonts_scaled = False
         self._load_error: BaseException | None = None
-        self._loader = _Loader(self)
+        self._own_source = source is None
+        self.source = source if source is not None else DeskSource(store, self, champion_names=self.champion_names)
         self._recount_timer = QTimer(self)
         self._recount_timer.setSingleShot(True)
         self._recount_timer.setInterval(RECOUNT_DELAY_MS)
@@ -242,7 +240,10 @@ class DashboardPage(QWidget):
         self.people_view.currentIndexChanged.connect(lambda _i: self._show_people())
         self.outreach_view.currentIndexChanged.connect(lambda _i: self._show_outreach())
         self.retry_button.clicked.connect(self.reload)
-        self._loader.progressed.connect(self._load_progress)
+        self.source.progressed.connect(self._load_progress)
+        self.source.ready.connect(self._desk_ready)
+        self.source.failed.connect(self._load_failed)
+        self.source.review_moved.connect(self._review_moved)
         for panel in self.panels.values():
             panel.copied.connect(self._copied)
         if events is not None:
@@ -334,35 +335,21 @@ class DashboardPage(QWidget):
             for tile in self.tiles.values():
                 scale(tile.value, 1.5, bold=True)
         if self.desk is None or self._stale:
-            self.reload()
+            self._read()
 
     def ensure_loaded(self) -> None:
         if self.desk is None and not self._loading:
-            self.reload()
+            self._read()
 
-    def reload(self) -> None:
-        """Read every record again on the worker (a sync or an import brought new ones)."""
-        if self._closed:
-            return
-        self._loading = True
-        self._stale = False
-        self._load_error = None
+    def _show_loading(self) -> None:
         self.export_button.setEnabled(False if self.desk is None else self.export_button.isEnabled())
         if self.desk is None:
             self.body.setCurrentWidget(self.loading)
-        self._show_state()
-        names = dict(self.champion_names)
-        progress = self._loader.progressed.emit
 
-        def job(store: Any) -> StoreDesk:  # the columns only: a million records fit (Desk would hold them all)
-            return StoreDesk.load(store, champion_names=names, task=TaskState(progress))
-
-        self.worker.submit(job, self._loaded, self._load_failed, channel="desk")
-
-    def _load_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.loading_bar.setRange(0, total)
-            self.loading_bar.setValue(done)
+    def _review_moved(self, _record_id: str) -> None:
+        """Submissions reviewed a record in the shared columns: the review-state counts change."""
+        if self.desk is not None and not self._closed:
+            self._recount_timer.start()
 
     def _loaded(self, desk: StoreDesk) -> None:
         self._loading = False
@@ -384,15 +371,6 @@ class DashboardPage(QWidget):
             self.body.setCurrentWidget(self.loading)
         self._show_state()
         self._set_status(self.tr("The records could not be loaded."))
-
-    def store_changed(self, _event: object) -> None:
-        """Read the records again once they are quiet, and only if the page is shown (else when it is)."""
-        self._stale = True
-        self._reload_timer.start()
-
-    def _reload_if_shown(self) -> None:
-        if self.isVisible() and self._stale and not self._loading:
-            self.reload()
 
     # -- counting -------------------------------------------------------------------------------
     def report_filter(self) -> ReportFilter:
@@ -648,3 +626,5 @@ class DashboardPage(QWidget):
             self.export_run.task.cancel()
         self.worker.close()
         self.export_worker.close()
+        if self._own_source:
+            self.source.shutdown()

@@ -26,6 +26,7 @@ from .submissions_entry import add_submissions
 
 if TYPE_CHECKING:
     from .dashboard_page import DashboardPage
+    from .desk_source import DeskSource
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class CoordinatorPages:
         self.window = window
         self.installed = False
         self.dashboard: DashboardPage | None = None  # once built, on its first showing
+        self.desk_source: DeskSource | None = None  # the records' columns, shared by the Dashboard and Submissions
         self._hooked_sync = False
 
     def install_if_due(self, *_args: Any) -> bool:
@@ -92,12 +94,28 @@ class CoordinatorPages:
             self.hook_sync()
             return False
         names = {identity.person_id: identity.person_name} if identity is not None else {}
-        add_lazy_coordinator_page(self, DASHBOARD, dashboard_title, lambda window: _make_dashboard(window, names))
+        add_lazy_coordinator_page(self, DASHBOARD, dashboard_title,
+                                  lambda window: _make_dashboard(window, names, self.shared_desk(names)))
         add_submissions(self, names)
         add_people(self)
         add_shared_lists(self)
         self.installed = True
         return True
+
+    def shared_desk(self, names: dict[str, str]) -> DeskSource:
+        """The one ``DeskSource`` of this window's coordinator pages, made when the first of them is built."""
+        if self.desk_source is None:
+            from .desk_source import DeskSource
+
+            source = self.desk_source = DeskSource(self.window.store, self.window, champion_names=names)
+            shutdown = self.window.shutdown
+
+            def shutdown_with_source() -> None:
+                source.shutdown()
+                shutdown()
+
+            self.window.shutdown = shutdown_with_source
+        return self.desk_source
 
     def hook_sync(self) -> None:
         """Listen for the sync controller's ``enrolled`` (and signing out); called again once sync is plugged in."""
@@ -117,13 +135,16 @@ class CoordinatorPages:
             self.window.remove_page(key)
             if getattr(self, key, None) is not None:
                 setattr(self, key, None)
+        if self.desk_source is not None:
+            self.desk_source.shutdown()
+            self.desk_source = None
         self.installed = False
 
 
-def _make_dashboard(window: Any, names: dict[str, str]) -> DashboardPage:
+def _make_dashboard(window: Any, names: dict[str, str], source: DeskSource) -> DashboardPage:
     from .dashboard_page import DashboardPage
 
-    return DashboardPage(window.store, window.events, champion_names=names)
+    return DashboardPage(window.store, window.events, champion_names=names, source=source)
 
 
 def install_coordinator(window: Any) -> CoordinatorPages:

@@ -31,7 +31,7 @@ def add_submissions(pages: Any, names: dict[str, str]) -> None:
     def make(window: Any) -> SubmissionsPage:
         from .submissions_page import SubmissionsPage
 
-        page = SubmissionsPage(window.store, window.events, champion_names=names)
+        page = SubmissionsPage(window.store, window.events, champion_names=names, source=pages.shared_desk(names))
         # A review is written on the page's worker connection, which the window's events do not hear:
         # the window counts it as waiting (and sync sends it shortly), as a saved record.
         page.review_saved.connect(lambda _id: window.record_saved_elsewhere())

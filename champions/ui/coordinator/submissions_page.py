@@ -3,7 +3,8 @@
 The same filter bar as the Dashboard (plus review state) makes the same ``ReportFilter``, so a
 list here and a count there always agree. On this page's own worker thread the records are
 read once into ``FactColumns`` (``from_store``: columns only, no records kept, so a million
-fit); a filter change is then ``kept_rows(filter)`` there too, and the table reads a page of
+fit), shared with the Dashboard through the window's ``DeskSource``; a filter change is then
+``kept_rows(filter)`` on this page's worker, and the table reads a page of
 records from the store only when it shows it (``SubmissionsModel``).
 
 Enter or a double-click opens the record in the champion's own form (a standalone barrier,
@@ -40,15 +41,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...coordinator import ReportFilter, TaskState
+from ...coordinator import ReportFilter
 from ...coordinator.columns import FactColumns, KeptRows
-from ...coordinator.filters import REVIEW_STATES, FactContext
+from ...coordinator.desk import StoreDesk
+from ...coordinator.filters import REVIEW_STATES
 from ...coordinator.review import review_states
 from ...domain import ADDRESSED, Review, ReviewNote
 from ..forms.labels import domain_tr, ref_label
 from ..models.rows import sentence, when_text
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
+from .desk_source import DeskSource, ReadsSharedDesk
 from .filter_bar import FilterBar
 from .install import person_id
 from .review_dialog import ReviewDialog, note_author, review_with
@@ -191,13 +194,7 @@ class BarrierView(QDialog):
         self.resize(520, self.sizeHint().height())
 
 
-class _Loader(QObject):
-    """Carries the load's progress from the worker thread to the progress bar (a queued signal)."""
-
-    progressed = Signal(int, int)
-
-
-class SubmissionsPage(QWidget):
+class SubmissionsPage(ReadsSharedDesk, QWidget):
     """``columns`` is what the list filters; ``model`` shows the current filter's records."""
 
     loaded = Signal()  # the records were read (again)
@@ -207,7 +204,9 @@ class SubmissionsPage(QWidget):
 
     def __init__(self, store: Any, events: Any = None, *, champion_names: Mapping[str, str] | None = None,
                  review_states: ReviewStates = stored_review_states, today: Callable[[], date] = date.today,
-                 parent: QWidget | None = None) -> None:
+                 source: DeskSource | None = None, parent: QWidget | None = None) -> None:
+        """``source``: the window's shared desk; without one the page reads the records for itself
+        (with ``review_states``; a shared source has its own)."""
         super().__init__(parent)
         self.setObjectName("submissionsPage")
         self.store = store
@@ -227,7 +226,10 @@ class SubmissionsPage(QWidget):
         self._writing = False
         self.review_dialog: ReviewDialog | None = None
         self._load_error: BaseException | None = None
-        self._loader = _Loader(self)
+        self._own_source = source is None
+        self.source = source if source is not None else DeskSource(
+            store, self, champion_names=self.champion_names,
+            review_states=None if review_states is stored_review_states else review_states)
         self._refilter_timer = QTimer(self)
         self._refilter_timer.setSingleShot(True)
         self._refilter_timer.setInterval(REFILTER_DELAY_MS)
@@ -331,7 +333,9 @@ class SubmissionsPage(QWidget):
         self.model.loaded.connect(self._list_shown)
         self.model.page_failed.connect(self._page_failed)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self._loader.progressed.connect(self._load_progress)
+        self.source.progressed.connect(self._load_progress)
+        self.source.ready.connect(self._desk_ready)
+        self.source.failed.connect(self._load_failed)
         if events is not None:
             events.changed.connect(self.store_changed)
 
@@ -395,38 +399,16 @@ class SubmissionsPage(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         if self.columns is None or self._stale:
-            self.reload()
+            self._read()
 
-    def reload(self) -> None:
-        """Read every record again on the worker (a sync, an import or a correction changed some)."""
-        if self._closed or self._loading:
-            return
-        self._loading = True
-        self._stale = False
-        self._load_error = None
+    def _show_loading(self) -> None:
         if self.columns is None:
             self.body.setCurrentWidget(self.loading)
-        self._show_state()
-        progress = self._loader.progressed.emit
-        review_states = self.review_states
 
-        def job(store: Any) -> FactColumns:
-            from ...coordinator.deprivation import decile_lookup
-
-            context = FactContext(store.reference, decile_lookup(store), review_states(store))
-            return FactColumns.from_store(store, context, task=TaskState(progress))
-
-        self.worker.submit(job, self._loaded, self._load_failed, channel="columns")
-
-    def _load_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.loading_bar.setRange(0, total)
-            self.loading_bar.setValue(done)
-
-    def _loaded(self, columns: FactColumns) -> None:
+    def _loaded(self, desk: StoreDesk) -> None:
         self._loading = False
         refresh = self.columns is not None
-        self.columns = columns
+        self.columns = columns = desk.columns
         self._names = {a: champion_label(a, self.champion_names) for a in columns.authors.values}
         self.filters.set_champions(self._names)
         self.body.setCurrentWidget(self.table)
@@ -443,19 +425,9 @@ class SubmissionsPage(QWidget):
         self._show_state()
         self._set_status(self.tr("The records could not be loaded."))
 
-    def store_changed(self, _event: object) -> None:
-        self._stale = True
-        self._reload_timer.start()
-
     def refresh(self) -> None:
         """A sync brought records (written on the sync's own connection, which ``events`` does not hear)."""
         self.store_changed(None)
-
-    def _reload_if_shown(self) -> None:
-        if self.isVisible() and self._stale and not self._loading:
-            self.reload()
-        elif self._loading and self._stale:
-            self._reload_timer.start()  # a load is under way; look again when it is in
 
     # -- filtering --------------------------------------------------------------------------------
     def report_filter(self) -> ReportFilter:
@@ -656,6 +628,7 @@ class SubmissionsPage(QWidget):
         self.review_saved.emit(review.subject_id)
         columns = self.columns
         if columns is None or self._loading:
+            self.source.invalidate()  # a read under way may have started before this review was written
             self._stale = True
             self._reload_timer.start()
             return
@@ -670,15 +643,14 @@ class SubmissionsPage(QWidget):
 
         def done(moved: bool) -> None:
             if not moved:  # not in these columns (it came after they were read): read them again
-                self._stale = True
                 self.reload()
                 return
             self._keep = self.current_id()
             self.refilter(keep_position=True)
+            self.source.moved_review(review.subject_id)
 
         def failed(exc: BaseException) -> None:
             log.warning("the review could not be shown in place (%s); reading the records again", type(exc).__name__)
-            self._stale = True
             self.reload()
 
         self.worker.submit(job, done, failed)
@@ -716,3 +688,5 @@ class SubmissionsPage(QWidget):
         self._refilter_timer.stop()
         self._reload_timer.stop()
         self.worker.close()
+        if self._own_source:
+            self.source.shutdown()
