@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.new_conversation_action = self._action("Ctrl+N", lambda: self.open_conversation())
         self.new_activity_action = self._action("Ctrl+Shift+N", lambda: self.open_activity())
+        self.new_barrier_action = self._action("Ctrl+Shift+B", lambda: self.open_barrier())
         self.propose_asset_action = self._action(None, self.propose_asset)
         self.quit_action = self._action(QKeySequence(QKeySequence.StandardKey.Quit), self.close)
         self.find_action = self._action(QKeySequence(QKeySequence.StandardKey.Find), self.focus_search)
@@ -284,7 +285,8 @@ class MainWindow(QMainWindow):
 
         menus = self.menuBar()
         self.file_menu = menus.addMenu("")
-        self.file_menu.addActions([self.new_conversation_action, self.new_activity_action, self.propose_asset_action])
+        self.file_menu.addActions([self.new_conversation_action, self.new_activity_action, self.new_barrier_action,
+                                   self.propose_asset_action])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.edit_menu = menus.addMenu("")
@@ -326,6 +328,7 @@ class MainWindow(QMainWindow):
         self.home.new_activity.connect(lambda: self.open_activity())
         self.home.open_conversation.connect(lambda record_id: self.open_conversation(record_id))
         self.home.open_activity.connect(lambda record_id: self.open_activity(record_id))
+        self.home.open_barrier.connect(lambda record_id: self.open_barrier(record_id))
         self.home.reply_saved.connect(lambda _review_id: self.record_saved_elsewhere())
         for worker in (self.worker, self.counter):
             worker.job_failed.connect(self._job_failed)
@@ -371,6 +374,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 4 * self.nav.fontMetrics().averageCharWidth())
         self.new_conversation_action.setText(self.tr("&New conversation"))
         self.new_activity_action.setText(self.tr("New &activity"))
+        self.new_barrier_action.setText(self.tr("New &barrier heard on its own"))
         self.propose_asset_action.setText(self.tr("&Propose a community asset…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.find_action.setText(self.tr("&Find"))
@@ -494,6 +498,14 @@ class MainWindow(QMainWindow):
             self._forms_missing()
             return None
         return self._show_dialog(forms.open_activity_form(self, self.store, record_id))
+
+    def open_barrier(self, record_id: str | None = None) -> QDialog | None:
+        """A barrier heard in passing, without a conversation to log it in."""
+        forms = _forms()
+        if forms is None:
+            self._forms_missing()
+            return None
+        return self._show_dialog(forms.open_barrier_form(self, self.store, record_id))
 
     def propose_asset(self) -> QDialog:
         self.go_to("assets")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from champions.store import Store
-from champions.ui.forms import RecordForm, open_activity_form, open_conversation_form
+from champions.ui.forms import RecordForm, open_activity_form, open_barrier_form, open_conversation_form
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -122,6 +122,31 @@ def test_activity_form_screenshot(qtbot, store: Store, tmp_path: Path) -> None:
     QApplication.processEvents()
     assert clipped(form) == []
     save_shot(form, tmp_path, "activity-form.png")
+
+
+def fill_barrier(qtbot, form) -> None:  # type: ignore[no-untyped-def]
+    type_in(qtbot, form.code, "safety", enter=True)
+    type_in(qtbot, form.quote, "My neighbour was ill for a week after hers")
+    type_in(qtbot, form.neighbourhood, "birk", enter=True)
+    QApplication.processEvents()
+
+
+def test_barrier_form_screenshot(qtbot, store: Store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    form = open_barrier_form(None, store)
+    place(qtbot, form)
+    fill_barrier(qtbot, form)
+    assert clipped(form) == []
+    assert form.scroll.horizontalScrollBar().maximum() == 0, "nothing wider than the window"
+    save_shot(form, tmp_path, "barrier-form.png")
+
+
+def test_barrier_form_at_200_percent_text(qtbot, store: Store, tmp_path: Path, big_text) -> None:  # type: ignore[no-untyped-def]
+    form = open_barrier_form(None, store)
+    place(qtbot, form)
+    fill_barrier(qtbot, form)
+    assert clipped(form) == []
+    assert form.scroll.horizontalScrollBar().maximum() == 0
+    save_shot(form, tmp_path, "barrier-form-200.png")
 
 
 def test_conversation_form_at_200_percent_text(qtbot, store: Store, tmp_path: Path, big_text) -> None:  # type: ignore[no-untyped-def]

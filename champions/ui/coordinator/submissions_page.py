@@ -7,8 +7,8 @@ fit), shared with the Dashboard through the window's ``DeskSource``; a filter ch
 ``kept_rows(filter)`` on this page's worker, and the table reads a page of
 records from the store only when it shows it (``SubmissionsModel``).
 
-Enter or a double-click opens the record in the champion's own form (a standalone barrier,
-which has no form, in a read-only view). Review states come from ``review_states(store)`` on the
+Enter or a double-click opens the record in the champion's own form, to read or correct and
+save (a barrier heard on its own too, in ``forms.barrier``). Review states come from ``review_states(store)`` on the
 worker, by default ``stored_review_states``: the store's reviews against the records' current
 revs (``champions.coordinator.review``). "Mark reviewed" and "Send a query…" write the selected
 record's Review on the worker (``review_dialog.review_with``), then move that one record to
@@ -23,13 +23,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -46,9 +44,7 @@ from ...coordinator.columns import FactColumns, KeptRows
 from ...coordinator.desk import StoreDesk
 from ...coordinator.filters import REVIEW_STATES
 from ...coordinator.review import review_states
-from ...domain import ADDRESSED, Review, ReviewNote
-from ..forms.labels import domain_tr, ref_label
-from ..models.rows import sentence, when_text
+from ...domain import Review, ReviewNote
 from ..widgets.tables import setup_table
 from ..workers import StoreWorker
 from .desk_source import DeskSource, ReadsSharedDesk
@@ -73,7 +69,6 @@ log = logging.getLogger(__name__)
 FILTER_SETTING = "coordinator.submissions.filter"
 REFILTER_DELAY_MS = 120  # arrow keys through a list filter once, at the end
 RELOAD_DELAY_MS = 1500  # a sync writes in pages: read the records again once it is quiet
-FORM_KINDS = ("conversation", "outreach_activity")  # kinds with a champion's form
 MARK_REVIEWED_KEYS = "Ctrl+Shift+R"
 SEND_QUERY_KEYS = "Ctrl+Shift+Q"
 
@@ -148,50 +143,6 @@ class SubmissionsFilterBar(FilterBar):
         for i, state in enumerate(REVIEW_STATES, start=1):
             self.review.setItemText(i, submissions_tr(REVIEW_NAMES[state]))
         self.review.setAccessibleName(self.tr("Review state filter"))
-
-
-class BarrierView(QDialog):
-    """A standalone barrier, read only: the champions' app has no form for one to open."""
-
-    def __init__(self, parent: QWidget | None, record: Any, reference: Any, champion: str) -> None:
-        super().__init__(parent)
-        self.setObjectName("barrierView")
-        self.setWindowTitle(self.tr("Barrier heard"))
-        self.setModal(False)
-        domain = reference.get("barrier", record.code)
-        values = (
-            (self.tr("When:"), when_text(record.occurred_at)),
-            (self.tr("Champion:"), champion),
-            (self.tr("Neighbourhood:"), ref_label(reference, "neighbourhood", record.neighbourhood)
-             if record.neighbourhood else self.tr("Not recorded")),
-            (self.tr("Domain:"), ref_label(reference, "barrier_group", domain.group) if domain and domain.group else ""),
-            (self.tr("Barrier:"), sentence(ref_label(reference, "barrier", record.code))),
-            (self.tr("In their words:"), record.quote or self.tr("No quote")),
-            (self.tr("Addressed:"), domain_tr(ADDRESSED.get(record.addressed, record.addressed))),
-            (self.tr("Notes:"), record.notes or self.tr("No notes")),
-        )
-        form = QFormLayout()
-        self.values: dict[str, QLabel] = {}
-        for caption, value in values:
-            label = QLabel(value)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
-                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setAccessibleName(f"{caption.rstrip(':')}: {value}")
-            form.addRow(caption, label)
-            self.values[caption.rstrip(":")] = label
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
-        note = QLabel(self.tr("A barrier logged on its own has no form to correct it in; "
-                              "ask the champion who logged it."))
-        note.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-        self.resize(520, self.sizeHint().height())
 
 
 class SubmissionsPage(ReadsSharedDesk, QWidget):
@@ -503,18 +454,12 @@ class SubmissionsPage(ReadsSharedDesk, QWidget):
             self._open_index(index)
 
     def open_record(self, kind: str, record_id: str) -> QDialog | None:
-        """The champion's form for the record (to read, or correct and save); a barrier's read-only view."""
+        """The champion's own form for the record, to read, or correct and save."""
         parent = self.window()
         try:
-            if kind in FORM_KINDS:
-                from ..forms import open_form
+            from ..forms import open_form
 
-                dialog: QDialog = open_form(parent, self.store, kind, record_id)
-            else:
-                record = self.store.barriers.get(record_id)
-                dialog = BarrierView(parent, record, self.store.reference,
-                                     champion_label(record.author_id, self.champion_names))
-                dialog.show()
+            dialog: QDialog = open_form(parent, self.store, kind, record_id)
         except Exception as exc:  # noqa: BLE001 - a record that cannot be opened is told, never silent
             log.exception("opening %s %s failed", kind, record_id)
             self._set_status(self.tr("The record could not be opened: {why}").format(why=exc))

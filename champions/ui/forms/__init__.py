@@ -1,4 +1,5 @@
-"""The champion's forms: conversation and outreach activity, with drafts and live validation.
+"""The champion's forms: conversation, outreach activity and a barrier heard on its own, with drafts
+and live validation.
 
 The main window calls ``open_conversation_form`` / ``open_activity_form`` (both return
 the dialog, already shown, with a ``saved(str)`` signal) and, at start-up,
@@ -12,11 +13,13 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QWidget
 
 from .activity import ActivityForm
+from .barrier import BarrierForm
 from .base import RecordForm
 from .conversation import ConversationForm
 from .offer import DraftsOffer
 
-FORMS: dict[str, type[RecordForm]] = {"conversation": ConversationForm, "outreach_activity": ActivityForm}
+FORMS: dict[str, type[RecordForm]] = {"conversation": ConversationForm, "outreach_activity": ActivityForm,
+                                      "barrier": BarrierForm}
 
 
 def _open(kind: str, parent: QWidget | None, store: Any, record_id: str | None) -> RecordForm:
@@ -36,6 +39,11 @@ def open_activity_form(parent: QWidget | None, store: Any, record_id: str | None
     return _open("outreach_activity", parent, store, record_id)
 
 
+def open_barrier_form(parent: QWidget | None, store: Any, record_id: str | None = None) -> RecordForm:
+    """A barrier heard on its own (not in a conversation), new or the one with ``record_id``."""
+    return _open("barrier", parent, store, record_id)
+
+
 def open_form(parent: QWidget | None, store: Any, kind: str, record_id: str | None = None) -> RecordForm:
     return _open(kind, parent, store, record_id)
 
@@ -50,5 +58,5 @@ def offer_drafts(parent: QWidget | None, store: Any) -> QDialog | None:
     return dialog
 
 
-__all__ = ["ActivityForm", "ConversationForm", "DraftsOffer", "RecordForm", "offer_drafts", "open_activity_form",
-           "open_conversation_form", "open_form"]
+__all__ = ["ActivityForm", "BarrierForm", "ConversationForm", "DraftsOffer", "RecordForm", "offer_drafts", "open_activity_form",
+           "open_barrier_form", "open_conversation_form", "open_form"]

@@ -44,7 +44,7 @@ QUERIES_SHOWN = 5  # rows before the list scrolls, so Home's figures stay in vie
 FOLLOW_UP_AHEAD = timedelta(days=7)
 FOLLOW_UP_OVERDUE = timedelta(days=14)  # older ones have surely been dealt with
 FOLLOW_UP_LOOKBACK = timedelta(days=120)
-FORM_KINDS = ("conversation", "outreach_activity")  # a standalone barrier has no form to edit it in
+FORM_KINDS = ("conversation", "outreach_activity", "barrier")  # the kinds a query can open in their form
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,7 @@ class HomePage(QScrollArea):
     new_activity = Signal()
     open_conversation = Signal(str)
     open_activity = Signal(str)
+    open_barrier = Signal(str)  # a barrier heard on its own
     reply_dialog_opened = Signal(object)  # the reply box, once the thread is read
     reply_saved = Signal(str)  # a reply was written on the worker's connection (no store event): the review id
 
@@ -493,8 +494,8 @@ class HomePage(QScrollArea):
             self.open_conversation.emit(query.record_id)
         elif query.kind == "outreach_activity":
             self.open_activity.emit(query.record_id)
-        else:
-            self._tell(self.tr("A barrier logged on its own cannot be edited here: use Reply to answer."))
+        elif query.kind == "barrier":
+            self.open_barrier.emit(query.record_id)
 
     def reply(self) -> None:
         """Read the query's thread on the worker, then open the reply box."""

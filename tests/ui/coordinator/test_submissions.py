@@ -19,7 +19,7 @@ from champions.coordinator.desk import Desk
 from champions.store import Query
 from champions.ui.coordinator.filter_bar import period_dates
 from champions.ui.coordinator.submissions_model import ID_ROLE, KIND_ROLE, REVIEW_ROLE, SubmissionsModel
-from champions.ui.coordinator.submissions_page import FILTER_SETTING, BarrierView, SubmissionsPage
+from champions.ui.coordinator.submissions_page import FILTER_SETTING, SubmissionsPage
 from champions.ui.workers import StoreEvents
 
 from ..conftest import make_window, settle
@@ -222,7 +222,7 @@ def test_the_review_filter_and_column_only_need_the_states_map(qtbot: Any, desk_
 
 
 def test_enter_and_double_click_open_that_record(qtbot: Any, submissions: SubmissionsPage, desk_store: Any) -> None:
-    from champions.ui.forms import ActivityForm, ConversationForm
+    from champions.ui.forms import ActivityForm, BarrierForm, ConversationForm
 
     page = submissions
     model = page.model
@@ -253,15 +253,15 @@ def test_enter_and_double_click_open_that_record(qtbot: Any, submissions: Submis
     assert isinstance(opened[1], ActivityForm) and opened[1].record_id == model.id_at(rows["outreach_activity"])
     opened[1].reject()
 
-    # A standalone barrier has no form: a read-only view of it, closed with Esc.
+    # A barrier heard on its own opens in its own form too, closed with Esc.
     page.table.setFocus()
     page.table.selectRow(rows["barrier"])
     qtbot.keyClick(page.table, Qt.Key.Key_Enter)
-    assert len(opened) == 3 and isinstance(opened[2], BarrierView)
+    assert len(opened) == 3 and isinstance(opened[2], BarrierForm)
     record = desk_store.barriers.get(model.id_at(rows["barrier"]))
     view = opened[2]
-    assert view.values["In their words"].text() == (record.quote or "No quote")
-    assert view.values["Champion"].text() in ("Amina Khan", "Ben Jones")
+    assert view.record_id == record.id and not view.is_new
+    assert (view.code.value(), view.quote.text()) == (record.code, record.quote)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not view.isVisible()
 
