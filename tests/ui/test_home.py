@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from champions.domain import BarrierHeard, Conversation, OutreachActivity, utcnow
+from champions.domain import Barrier, BarrierHeard, Conversation, OutreachActivity, utcnow
 from champions.ui.pages.home_page import start_of_week
 
 from .conftest import make_window, settle
@@ -33,6 +33,10 @@ def log_a_week(store: Any) -> None:
         OutreachActivity(occurred_at=this_week, activity_kind="event", neighbourhood="wallasey", duration_minutes=60),
         OutreachActivity(occurred_at=last_week, activity_kind="event", neighbourhood="wallasey", duration_minutes=600),
     ])
+    store.barriers.save_many([  # heard on their own: they count with the conversations' barriers
+        Barrier(occurred_at=this_week, code="TF.SAFETY", neighbourhood="wallasey"),
+        Barrier(occurred_at=last_week, code="TF.TRUST", neighbourhood="wallasey"),
+    ])
 
 
 def tile(window: Any, key: str) -> tuple[str, str]:
@@ -49,14 +53,14 @@ def test_my_week_counts_only_this_week(qtbot: Any, store: Any) -> None:
         assert tile(window, "people") == ("5", "People reached")
         assert tile(window, "hours") == ("2.5", "Outreach hours")
         assert tile(window, "follow_ups") == ("1", "Follow-ups due")
-        assert tile(window, "unsynced") == ("6", "Waiting to sync")
+        assert tile(window, "unsynced") == ("8", "Waiting to sync")
         assert window.home.tiles["people"].accessibleName() == "People reached: 5"
         bars = [row.findChild(type(window.home.no_barriers)).text()
                 for row in (window.home.barriers_box.itemAt(i).widget() for i in range(window.home.barriers_box.count()))]
-        assert bars == ["Distance or transport (2)", "Worried about side effects or safety (1)"]
+        assert bars == ["Distance or transport (2)", "Worried about side effects or safety (2)"]
         assert window.home.follow_ups.count() == 1
         assert window.home.follow_ups.item(0).text().endswith(": Wallasey")
-        assert window.unsynced_label.text() == "6 changes waiting to sync"
+        assert window.unsynced_label.text() == "8 changes waiting to sync"
     finally:
         window.shutdown()
 

@@ -129,6 +129,7 @@ def week_summary(store: Any, now: datetime) -> WeekSummary:
     conversations = store.conversations.values(Query(since=since), "$.people_reached", "$.barriers")
     minutes = [m for (m,) in store.activities.values(Query(since=since), "$.duration_minutes")]
     heard = Counter(b["code"] for _, barriers in conversations for b in json.loads(barriers or "[]"))
+    heard.update(code for (code,) in store.barriers.values(Query(since=since), "$.code"))  # heard on their own
     today = now.astimezone().date()
     due = store.conversations.values(
         Query(since=now - FOLLOW_UP_LOOKBACK), "id", "$.follow_up_on", "neighbourhood",
