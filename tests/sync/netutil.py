@@ -142,12 +142,17 @@ def _pipe(src: socket.socket, dst: socket.socket, seen: list[bytes] | None = Non
     except OSError:
         pass
     finally:
-        for s in (src, dst):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
+        _close(src, dst)
+
+
+def _close(*sockets: socket.socket) -> None:
+    """Shut down and close each (ending a relay's other direction, or a waiting ``recv``)."""
+    for s in sockets:
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        s.close()
 
 
 def _relay(a: socket.socket, b: socket.socket, seen_from_a: list[bytes] | None = None) -> None:
@@ -181,12 +186,7 @@ def _relay(a: socket.socket, b: socket.socket, seen_from_a: list[bytes] | None =
     except OSError:
         pass
     finally:
-        for s in (a, b):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            s.close()
+        _close(a, b)
 
 
 def _send_all(sock: socket.socket, data: bytes) -> None:

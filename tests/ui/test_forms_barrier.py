@@ -3,40 +3,21 @@ field, kept as a draft, and opened again from a coordinator's query."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from champions.domain import Barrier
 from champions.store import Store
-from champions.ui.forms import BarrierForm, RecordForm, open_barrier_form
+from champions.ui.forms import BarrierForm, open_barrier_form
 from champions.ui.forms.barrier import LAST_ENTRY_KEY
 
 from .conftest import activate, make_window
+from .test_forms_activity import keys, store  # noqa: F401 - store: a fresh one; open forms let go of it first
 
 TAB, ENTER = Qt.Key.Key_Tab, Qt.Key.Key_Return
 NEW_BARRIER = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier  # with B: File > New barrier heard
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    opened = Store.open(tmp_path / "c.db", os.urandom(32))
-    yield opened
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, RecordForm):
-            widget.shutdown()  # as the app does before it closes its store
-    opened.close()
-
-
-def keys(qtbot, text: str = "", *presses: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # type: ignore[no-untyped-def]
-    if text:
-        qtbot.keyClicks(QApplication.focusWidget(), text)
-    for key in presses:
-        qtbot.keyClick(QApplication.focusWidget(), key, modifier)
 
 
 def focused_form(qtbot) -> BarrierForm:  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QDoubleSpinBox, QPlainTextEdit, QSpinBox
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QPlainTextEdit, QSpinBox
 from champions.domain import OutreachActivity
 
 from .base import RecordForm, local_datetime
-from .conversation import starting_point
+from .conversation import last_entry, starting_point
 from .labels import field_label, list_choices, ref_label, with_retired
 from .query_banner import QueryBanner
 from .widgets.choice_box import ChoiceBox
@@ -119,10 +119,5 @@ class ActivityForm(RecordForm):
         return self.tr("{0} on {1}").replace("{0}", kind).replace("{1}", when)
 
     def remember(self, record: Any) -> None:
-        when = record.occurred_at.astimezone().replace(tzinfo=None)
-        self.store.settings.set(LAST_ENTRY_KEY, {
-            "occurred_at": when.isoformat(timespec="minutes"),
-            "neighbourhood": record.neighbourhood,
-            "activity_kind": record.activity_kind,
-            "saved_on": date.today().isoformat(),
-        })
+        self.store.settings.set(LAST_ENTRY_KEY, last_entry(record, neighbourhood=record.neighbourhood,
+                                                           activity_kind=record.activity_kind))

@@ -8,7 +8,7 @@ the coordinator's query banner, and the last entry's place to start from.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSizePolicy
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSizePolicy
 from champions.domain import Barrier
 
 from .base import RecordForm, local_datetime
-from .conversation import starting_point
+from .conversation import last_entry, starting_point
 from .labels import addressed_choices, barrier_choices, field_label, list_choices, ref_label, with_retired
 from .query_banner import QueryBanner
 from .widgets.choice_box import ChoiceBox, FixedChoice
@@ -100,9 +100,4 @@ class BarrierForm(RecordForm):
         return self.tr("{0} on {1}").replace("{0}", what).replace("{1}", when)
 
     def remember(self, record: Any) -> None:
-        when = record.occurred_at.astimezone().replace(tzinfo=None)
-        self.store.settings.set(LAST_ENTRY_KEY, {
-            "occurred_at": when.isoformat(timespec="minutes"),
-            "neighbourhood": record.neighbourhood,
-            "saved_on": date.today().isoformat(),
-        })
+        self.store.settings.set(LAST_ENTRY_KEY, last_entry(record, neighbourhood=record.neighbourhood))

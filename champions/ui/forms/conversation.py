@@ -57,6 +57,12 @@ def starting_point(last: dict[str, Any] | None, today: date | None = None) -> di
     return start
 
 
+def last_entry(record: Any, **place: Any) -> dict[str, Any]:
+    """What ``starting_point`` reads back: when the record happened, where, and the day it was saved."""
+    when = record.occurred_at.astimezone().replace(tzinfo=None)
+    return {"occurred_at": when.isoformat(timespec="minutes"), **place, "saved_on": date.today().isoformat()}
+
+
 class ConversationForm(RecordForm):
     KIND = "conversation"
     MODEL = Conversation
@@ -252,11 +258,6 @@ class ConversationForm(RecordForm):
         return ", ".join(parts)
 
     def remember(self, record: Any) -> None:
-        when = record.occurred_at.astimezone().replace(tzinfo=None)
-        self.store.settings.set(LAST_ENTRY_KEY, {
-            "occurred_at": when.isoformat(timespec="minutes"),
-            "neighbourhood": record.neighbourhood,
-            "setting": record.setting,
-            "postcode_district": record.postcode_district or "",
-            "saved_on": date.today().isoformat(),
-        })
+        self.store.settings.set(LAST_ENTRY_KEY, last_entry(
+            record, neighbourhood=record.neighbourhood, setting=record.setting,
+            postcode_district=record.postcode_district or ""))
