@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QMainWindow, QPushButton
 from champions.store import Store
 from champions.ui.forms import ConversationForm, offer_drafts
 
+from .crash import run_until_killed
+
 CHILD = textwrap.dedent(
     """
     import json, os, sys, time
@@ -72,22 +74,7 @@ def test_saved_draft_survives_kill(qtbot, tmp_path: Path) -> None:
     path = tmp_path / "c.db"
     Store.open(path, key).close()
     env = {**os.environ, "CHAMPIONS_TEST_KEY": key.hex(), "QT_QPA_PLATFORM": "offscreen"}
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=env)
-    try:
-        line = ""
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = child.stdout.readline()
-            if line.startswith("DRAFT-WRITTEN") or not line:
-                break
-        assert line.startswith("DRAFT-WRITTEN"), f"child failed: {child.stderr.read() if child.poll() is not None else ''}"
-        os.kill(child.pid, signal.SIGKILL)
-        assert child.wait(10) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.wait()
+    line = run_until_killed(CHILD, [str(path)], env, "DRAFT-WRITTEN")
     written = json.loads(line.split(" ", 1)[1])
 
     store = Store.open(path, key)  # the next start

@@ -104,6 +104,16 @@ def test_a_query_is_listed_opened_answered_by_editing(qtbot: Any, store: Any) ->
         window.shutdown()
 
 
+def open_reply_box(qtbot: Any, home: Any) -> Any:
+    """Reply… on the first query; the box opens once its thread is read."""
+    opened: list[Any] = []
+    home.reply_dialog_opened.connect(opened.append)
+    home.queries.setCurrentRow(0)
+    qtbot.mouseClick(home.reply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened) and opened[0].isVisible(), timeout=WAIT)
+    return opened[0]
+
+
 def test_a_reply_is_added_to_the_thread(qtbot: Any, store: Any) -> None:
     enrol_as(store, "amina")
     talk, _ = records(store, "amina")
@@ -111,12 +121,7 @@ def test_a_reply_is_added_to_the_thread(qtbot: Any, store: Any) -> None:
     window = open_home(qtbot, store)
     try:
         home = window.home
-        opened: list[Any] = []
-        home.reply_dialog_opened.connect(opened.append)
-        home.queries.setCurrentRow(0)
-        qtbot.mouseClick(home.reply_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: bool(opened) and opened[0].isVisible(), timeout=WAIT)
-        box = opened[0]
+        box = open_reply_box(qtbot, home)
         thread = box.thread.toPlainText()
         assert "The coordinator asked, " in thread and "When was this?" in thread
         qtbot.mouseClick(box.send_button, Qt.MouseButton.LeftButton)
@@ -217,3 +222,35 @@ def test_the_queries_are_reached_by_tab_in_reading_order_and_named(qtbot: Any, s
         assert (home.open_query_button.text(), home.reply_button.text()) == ("&Open and edit", "Re&ply…")
     finally:
         window.shutdown()
+
+
+def test_a_reply_typed_and_closed_unsent_is_kept_for_the_next_start(qtbot: Any, store: Any) -> None:
+    """Words typed in the reply box are kept in the store as they are typed (the Submissions page's
+    crash test kills a real process for the same mechanism), and the next start's box has them."""
+    from champions.ui.pages.home_page import UNSENT_SETTING
+
+    enrol_as(store, "amina")
+    talk, _ = records(store, "amina")
+    review = queried(store, talk, "When was this?")
+    window = open_home(qtbot, store)
+    try:
+        home = window.home
+        box = open_reply_box(qtbot, home)
+        qtbot.keyClicks(box.comment, "Tuesday, I think")
+        qtbot.waitUntil(lambda: (store.settings.get(UNSENT_SETTING) or {}).get(review.id) == "Tuesday, I think",
+                        timeout=WAIT)  # kept while the box is still open
+        qtbot.keyClick(box.comment, Qt.Key.Key_Escape)
+        assert "What you typed is kept" in home.queries_notice.text()
+    finally:
+        window.shutdown()
+
+    again = open_home(qtbot, store)  # the next start
+    try:
+        home = again.home
+        box = open_reply_box(qtbot, home)
+        assert box.comment.toPlainText() == "Tuesday, I think"
+        with qtbot.waitSignal(home.reply_saved, timeout=WAIT):
+            qtbot.keyClick(box.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert store.settings.get(UNSENT_SETTING) == {}  # sent: nothing kept
+    finally:
+        again.shutdown()

@@ -46,6 +46,7 @@ from ...coordinator.filters import REVIEW_STATES
 from ...coordinator.review import review_states
 from ...domain import Review, ReviewNote
 from ..widgets.tables import setup_table
+from ..widgets.unsent_texts import UnsentTexts
 from ..workers import StoreWorker
 from .desk_source import DeskSource, ReadsSharedDesk
 from .filter_bar import FilterBar
@@ -66,6 +67,7 @@ from .submissions_model import tr as submissions_tr
 
 log = logging.getLogger(__name__)
 
+UNSENT_SETTING = "coordinator.submissions.unsent_queries"  # local only: words typed, not yet sent
 FILTER_SETTING = "coordinator.submissions.filter"
 REFILTER_DELAY_MS = 120  # arrow keys through a list filter once, at the end
 RELOAD_DELAY_MS = 1500  # a sync writes in pages: read the records again once it is quiet
@@ -173,7 +175,7 @@ class SubmissionsPage(ReadsSharedDesk, QWidget):
         self._stale = False
         self._closed = False
         self._keep: str | None = None
-        self._unsent: dict[str, str] = {}  # record id -> a query typed and not sent (the dialog was closed)
+        self._unsent = UnsentTexts(store, UNSENT_SETTING, self)  # record id -> a query typed and not sent
         self._writing = False
         self.review_dialog: ReviewDialog | None = None
         self._load_error: BaseException | None = None
@@ -522,8 +524,9 @@ class SubmissionsPage(ReadsSharedDesk, QWidget):
         notes = review.notes if review is not None and not review.deleted else []
         names = self.champion_names
         dialog = ReviewDialog(self.window(), note_kind="query", about=about, notes=notes,
-                              who=lambda note: note_author(note, names, me), text=self._unsent.get(record_id, ""),
+                              who=lambda note: note_author(note, names, me), text=self._unsent.get(record_id),
                               state=state)
+        dialog.comment.textChanged.connect(lambda: self._unsent.keep(record_id, dialog.comment.toPlainText()))
         dialog.submitted.connect(lambda text: self._send_query(dialog, kind, record_id, about, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, record_id))
         self.review_dialog = dialog
@@ -531,17 +534,15 @@ class SubmissionsPage(ReadsSharedDesk, QWidget):
 
     def _keep_unsent(self, dialog: ReviewDialog, record_id: str) -> None:
         text = dialog.comment.toPlainText()
+        self._unsent.keep(record_id, text, now=True)
         if text.strip():
-            self._unsent[record_id] = text
             self._tell(self.tr("The query was not sent. What you typed is kept: press Send a query again to finish it."))
-        else:
-            self._unsent.pop(record_id, None)
 
     def _send_query(self, dialog: ReviewDialog, kind: str, record_id: str, about: str, text: str) -> None:
         note = ReviewNote(note_kind="query", text=text)
 
         def sent(review: Review) -> None:
-            self._unsent.pop(record_id, None)
+            self._unsent.drop(record_id)
             dialog.accept()
             self._reviewed(review, self.tr("Query sent: {about}. The champion sees it after their next sync.").format(about=about))
 

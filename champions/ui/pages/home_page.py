@@ -36,9 +36,11 @@ from ...store import Query
 from ..coordinator.install import person_id
 from ..forms.labels import ref_label
 from ..models.rows import sentence, when_text
+from ..widgets.unsent_texts import UnsentTexts
 from ..workers import StoreWorker
 
 TOP_BARRIERS = 5
+UNSENT_SETTING = "home.unsent_replies"  # local only: a reply typed, not yet sent
 FOLLOW_UPS_SHOWN = 8
 QUERIES_SHOWN = 5  # rows before the list scrolls, so Home's figures stay in view
 FOLLOW_UP_AHEAD = timedelta(days=7)
@@ -189,7 +191,7 @@ class HomePage(QScrollArea):
         self.worker = worker
         self.summary: WeekSummary | None = None
         self.reply_dialog: QWidget | None = None
-        self._unsent: dict[str, str] = {}  # review id -> a reply typed and not sent
+        self._unsent = UnsentTexts(store, UNSENT_SETTING, self)  # review id -> a reply typed and not sent
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._build()
@@ -516,7 +518,8 @@ class HomePage(QScrollArea):
 
         record = self.query_text(query).split("\n", 1)[0]
         dialog = ReviewDialog(self.window(), note_kind="reply", about=record, notes=review.notes,
-                              who=lambda note: note_author(note, {}, me), text=self._unsent.get(query.review_id, ""))
+                              who=lambda note: note_author(note, {}, me), text=self._unsent.get(query.review_id))
+        dialog.comment.textChanged.connect(lambda: self._unsent.keep(query.review_id, dialog.comment.toPlainText()))
         dialog.submitted.connect(lambda text: self._send_reply(dialog, query, text))
         dialog.rejected.connect(lambda: self._keep_unsent(dialog, query))
         self.reply_dialog = dialog
@@ -525,17 +528,15 @@ class HomePage(QScrollArea):
 
     def _keep_unsent(self, dialog: Any, query: QueryForYou) -> None:
         text = dialog.comment.toPlainText()
+        self._unsent.keep(query.review_id, text, now=True)
         if text.strip():
-            self._unsent[query.review_id] = text
             self._tell(self.tr("Your reply was not sent. What you typed is kept: press Reply again to finish it."))
-        else:
-            self._unsent.pop(query.review_id, None)
 
     def _send_reply(self, dialog: Any, query: QueryForYou, text: str) -> None:
         from ..coordinator.review_dialog import reply_with
 
         def sent(_review: Any) -> None:
-            self._unsent.pop(query.review_id, None)
+            self._unsent.drop(query.review_id)
             dialog.accept()
             self._tell(self.tr("Reply kept. Your coordinator sees it after your next sync."))
             self.refresh()  # written on the worker's connection: the window's store events do not see it
