@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.unsynced = -1
         self.page_keys: list[str] = list(PAGES)  # and any page added later (see add_page)
         self.dialogs: list[QDialog] = []
+        self._shutdown_hooks: list[Callable[[], None]] = []  # what plugged-in parts stop (on_shutdown)
         self._pending: dict[str, Callable[[], QWidget]] = {}  # key -> builds the page on first use
         self.setObjectName("mainWindow")
         self.worker = StoreWorker(store, self, name="lists")
@@ -593,8 +594,15 @@ class MainWindow(QMainWindow):
         return QSize(1280, 760)
 
     # -- closing ------------------------------------------------------------------------
+    def on_shutdown(self, stop: Callable[[], None]) -> None:
+        """Run ``stop`` when the window shuts down, before its own workers (the last added first):
+        how sync and the coordinator's pages, plugged in after the window is built, stop theirs."""
+        self._shutdown_hooks.append(stop)
+
     def shutdown(self) -> None:
         """Stop background work and let go of the store's notifications; the caller closes the store."""
+        while self._shutdown_hooks:
+            self._shutdown_hooks.pop()()
         if self.is_built("assets"):
             self.assets.shutdown()  # cancels a coordinator's import or export and stops its thread
         self.events.close()

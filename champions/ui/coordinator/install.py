@@ -45,14 +45,20 @@ class Coordinator:
     person_name: str
 
 
-def coordinator_identity(store: Any) -> Coordinator | None:
-    """Who the coordinator (or admin) is when this device is enrolled as one, else None."""
+def _enrolment(store: Any) -> dict[str, Any]:
+    """The enrolment as stored ({} before enrolling, or when it cannot be read)."""
     try:
         data = store.settings.get(IDENTITY_KEY)
-    except Exception:  # noqa: BLE001 - an unreadable setting only means "not a coordinator"
+    except Exception:  # noqa: BLE001 - an unreadable setting only means "not enrolled as far as we know"
         log.exception("the enrolment could not be read")
-        return None
-    if not isinstance(data, dict) or data.get("role") not in COORDINATOR_ROLES:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def coordinator_identity(store: Any) -> Coordinator | None:
+    """Who the coordinator (or admin) is when this device is enrolled as one, else None."""
+    data = _enrolment(store)
+    if data.get("role") not in COORDINATOR_ROLES:
         return None
     person_id, person_name = data.get("person_id"), data.get("person_name")
     if not isinstance(person_id, str) or not isinstance(person_name, str):
@@ -62,12 +68,7 @@ def coordinator_identity(store: Any) -> Coordinator | None:
 
 def person_id(store: Any) -> str | None:
     """Who this device's person is, from the enrolment (None before enrolling), whatever their role."""
-    try:
-        data = store.settings.get(IDENTITY_KEY)
-    except Exception:  # noqa: BLE001 - an unreadable setting only means "not known"
-        log.exception("the enrolment could not be read")
-        return None
-    found = data.get("person_id") if isinstance(data, dict) else None
+    found = _enrolment(store).get("person_id")
     return found if isinstance(found, str) and found else None
 
 
@@ -107,14 +108,8 @@ class CoordinatorPages:
         if self.desk_source is None:
             from .desk_source import DeskSource
 
-            source = self.desk_source = DeskSource(self.window.store, self.window, champion_names=names)
-            shutdown = self.window.shutdown
-
-            def shutdown_with_source() -> None:
-                source.shutdown()
-                shutdown()
-
-            self.window.shutdown = shutdown_with_source
+            self.desk_source = DeskSource(self.window.store, self.window, champion_names=names)
+            self.window.on_shutdown(self.desk_source.shutdown)
         return self.desk_source
 
     def hook_sync(self) -> None:

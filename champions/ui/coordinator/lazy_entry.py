@@ -27,14 +27,12 @@ def add_lazy_coordinator_page(pages: Any, key: str, title: Callable[[], str], ma
             # What a sync or an import writes on a connection of its own, the window's events never
             # hear; the window says so (changed_elsewhere).
             window.data_changed.connect(lambda: page.store_changed(None))
-        shutdown = window.shutdown
 
-        def shutdown_with_page() -> None:
+        def shutdown_page() -> None:
             if shiboken6.isValid(page):  # not already taken out (signing out removes the pages)
                 page.shutdown()  # type: ignore[attr-defined]
-            shutdown()
 
-        window.shutdown = shutdown_with_page
+        window.on_shutdown(shutdown_page)
         return page
 
     window.add_lazy_page(key, title, build)

@@ -3,7 +3,7 @@
 Adds the status-bar widget (replacing the shell's placeholder labels), the "Sync now" action
 (F5 and Ctrl+R, also in the File menu), puts the full Sync page in place of the shell's
 placeholder, refreshes the lists when the hub sent something, and stops sync before the
-window's own shutdown so the worker thread is gone before the store is closed.
+window's own workers (``on_shutdown``) so the worker thread is gone before the store is closed.
 """
 
 from __future__ import annotations
@@ -60,14 +60,7 @@ def install_sync(main_window: Any, store: Any, **controller_options: Any) -> Syn
     if hasattr(main_window, "refresh"):
         controller.data_changed.connect(getattr(main_window, "changed_elsewhere", main_window.refresh))
 
-    original_shutdown = getattr(main_window, "shutdown", None)
-
-    def shutdown() -> None:
-        controller.shutdown()
-        if original_shutdown is not None:
-            original_shutdown()
-
-    main_window.shutdown = shutdown
+    main_window.on_shutdown(controller.shutdown)
     main_window.sync_controller = controller
     main_window.sync_status_widget = widget
     main_window.sync_now_action = action
