@@ -53,9 +53,6 @@ class DeskSource(QObject):
         """The records changed (a sync, an import, an edit): read them again at the next ``load``."""
         self._stale = True
 
-    def is_loading(self) -> bool:
-        return self._loading
-
     def load(self) -> StoreDesk | None:
         """The current desk if it is up to date; otherwise start reading (unless a read is already
         under way) and return None: ``ready`` brings the desk, or ``failed`` the reason."""
